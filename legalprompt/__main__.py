@@ -1,0 +1,3 @@
+from legalprompt.cli import main
+
+raise SystemExit(main())

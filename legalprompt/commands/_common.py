@@ -1,0 +1,61 @@
+"""Helpers shared by the command modules: reading inputs, printing JSON, common flags."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from legalprompt.errors import UserInputError
+
+
+def add_model_args(p: argparse.ArgumentParser) -> None:
+    """Flags that choose and load a model; every command that uses one takes them."""
+    g = p.add_argument_group("modelo")
+    g.add_argument("--model", "-m", help="nome (gemma3-270m, smollm2-135m, um arquivo de models/) ou caminho de um .gguf")
+    g.add_argument("--n-ctx", type=int, dest="n_ctx", help="tamanho do contexto em tokens")
+    g.add_argument("--threads", type=int, help="threads da CPU (padrão: núcleos físicos)")
+    g.add_argument("--batch-size", type=int, dest="n_batch", help="tamanho do lote de avaliação do prompt")
+    g.add_argument("--gpu-layers", dest="gpu_layers", help="camadas na GPU: auto, all, N ou 0")
+
+
+def add_json_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true", help="saída em JSON")
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+    sys.stdout.flush()
+
+
+def read_text_arg(value: str) -> tuple[str, str]:
+    """A document argument: '-' is stdin, otherwise a path read through the document readers.
+
+    Returns (text, label)."""
+    if value == "-":
+        data = sys.stdin.buffer.read()
+        from legalprompt.textio import decode_bytes
+
+        return decode_bytes(data, label="<stdin>"), "<stdin>"
+    path = Path(value)
+    from legalprompt.batch.readers import read_document
+
+    return read_document(path).text, str(path)
+
+
+def text_or_file(value: str) -> str:
+    """For commands that take 'TEXT_OR_FILE': an existing file is read, anything else is the text itself."""
+    if value == "-":
+        return read_text_arg("-")[0]
+    p = Path(value)
+    try:
+        is_file = len(value) < 4096 and p.is_file()
+    except OSError:
+        is_file = False
+    if is_file:
+        return read_text_arg(value)[0]
+    if len(value) < 4096 and p.suffix and ("/" in value or p.suffix in {".txt", ".md", ".pdf", ".docx", ".html"}) and not p.exists():
+        raise UserInputError(f"arquivo não encontrado: {value}")
+    return value
