@@ -1,0 +1,1 @@
+"""Batch processing: document readers, input expansion, and (elsewhere) the resumable runner."""
