@@ -1,0 +1,262 @@
+"""Compile the pattern database (`legalprompt/data/citations/patterns.json` plus the names and
+aliases of the well-known norms in `known_norms.json`) into regular expressions.
+
+Names are turned into a prefix trie before compiling, so a few hundred alternatives cost about as
+much as one: the regex engine never re-tries a shared prefix. Every quantifier is either bounded or
+applied to a single character class, so no pattern can backtrack catastrophically (see
+bench/citations_speed.py for the hostile inputs).
+
+Compiled lazily on first use and cached; importing this module reads no file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+_FOLD = {
+    "a": "aáàâã", "e": "eéê", "i": "ií", "o": "oóôõ", "u": "uúü", "c": "cç",
+}
+for _base, _chars in list(_FOLD.items()):
+    for _ch in _chars:
+        _FOLD[_ch] = _chars
+
+
+def _data_file(name: str):
+    return resources.files("legalprompt").joinpath("data", "citations", name)
+
+
+@lru_cache(maxsize=None)
+def load_json(name: str):
+    with _data_file(name).open("r", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _units(s: str, *, loose: bool) -> list[str]:
+    """One regex fragment per character: accent-folded letters, flexible spaces and dashes."""
+    out: list[str] = []
+    for ch in s:
+        low = ch.lower()
+        if ch == " ":
+            out.append(r"\s+" if loose else r"\s?")
+        elif ch == "-" and loose:
+            out.append(r"\s?-\s?")
+        elif ch == "." and loose:
+            out.append(r"\.")
+        elif loose and low in _FOLD:
+            out.append("[" + _FOLD[low] + "]")
+        else:
+            out.append(re.escape(ch))
+    return out
+
+
+def trie_regex(seqs: list[list[str]]) -> str:
+    """Alternation of unit sequences, factored by shared prefixes; longer matches tried first."""
+    trie: dict = {}
+    for seq in seqs:
+        node = trie
+        for u in seq:
+            node = node.setdefault(u, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        alts = [k + emit(v) for k, v in node.items() if k != ""]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if end else body
+
+    return emit(trie)
+
+
+def names_regex(names: list[str]) -> str:
+    """Case- and accent-insensitive alternation of names (any whitespace between words)."""
+    return "(?i:" + trie_regex([_units(n, loose=True) for n in dict.fromkeys(names)]) + ")"
+
+
+def abbr_regex(abbrs: list[str]) -> str:
+    """Case-sensitive alternation of abbreviations, as written and in upper case."""
+    variants: list[str] = []
+    for a in abbrs:
+        variants.append(a)
+        variants.append(a.upper())
+    return trie_regex([_units(a, loose=False) for a in dict.fromkeys(variants)])
+
+
+WB = r"(?<![\w])"      # start of a word
+WE = r"(?![\w])"       # end of a word
+
+NUM_SIGN = r"(?:(?i:n(?:[º°o]|\.\s?[º°o]|r\.|úmero|\.)|N\.?\s?[º°])\.?\s?:?\s?)"
+DATE_NUM = r"(?P<{p}d>\d{{1,2}})\s?[/.-]\s?(?P<{p}m>\d{{1,2}})\s?[/.-]\s?(?P<{p}y>\d{{4}}|\d{{2}})(?!\d)"
+
+
+def month_regex() -> str:
+    return names_regex(load_json("patterns.json")["months"])
+
+
+def date_regex(prefix: str) -> str:
+    """A date, numeric (14/11/2017, 14.11.17) or spelled out (11 de setembro de 1990)."""
+    return (
+        "(?:" + DATE_NUM.format(p=prefix) + "|"
+        rf"(?P<{prefix}D>\d{{1,2}})[º°o]?\s+(?i:de)\s+(?P<{prefix}M>" + month_regex() + rf")\s+(?i:de)\s+(?P<{prefix}Y>\d{{4}})(?!\d))"
+    )
+
+
+@dataclass
+class NamedNorm:
+    key: str
+    local: bool = False
+    standalone: bool = True
+
+
+@dataclass
+class Compiled:
+    numbered: re.Pattern
+    named: re.Pattern
+    named_attach: re.Pattern
+    named_lookup: dict[str, NamedNorm]
+    named_regex_keys: list[tuple[re.Pattern, NamedNorm]]
+    kind_lookup: dict[str, str]
+    case_core: re.Pattern
+    class_lookup: dict[str, dict]
+    court_lookup: dict[str, str]
+    court_re: str
+    ufs: frozenset
+    extra: dict = field(default_factory=dict)
+
+
+def fold_key(s: str) -> str:
+    """Lower-case, accent-free, single-spaced form used for table look-ups."""
+    import unicodedata
+
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.replace("º", "o").replace("°", "o").replace("ª", "a")
+    return re.sub(r"\s+", " ", s).strip().lower()
+
+
+@lru_cache(maxsize=1)
+def compiled() -> Compiled:
+    db = load_json("patterns.json")
+    known = load_json("known_norms.json")
+
+    # ---------------- legislation: numbered norms ("Lei nº 8.078/90")
+    kind_lookup: dict[str, str] = {}
+    plain_names, plain_abbr, year_abbr = [], [], []
+    for entry in db["norm_kinds"]:
+        for n in entry["names"]:
+            plain_names.append(n)
+            kind_lookup[fold_key(n)] = entry["kind"]
+        for a in entry["abbr"]:
+            (year_abbr if entry.get("requires_year") else plain_abbr).append(a)
+            kind_lookup[fold_key(a)] = entry["kind"]
+    q = db["norm_qualifiers"]
+    qual_words = q["local"] + q["federal"] + q["neutral"]
+    qual = (r"(?:[\s/-]{1,3}(?P<qual%d>" + names_regex(qual_words)
+            + r"|(?i:d[aoe])\s+[A-Z]{2,8}(?![\w])|[A-Z]{2,8}(?![\w])))")
+    quals = qual % 1 + "?" + qual % 2 + "?"
+    number = r"(?P<num>\d{1,3}(?:\.\d{3}){1,3}|\d{1,6})(?P<suffix>-\d{1,3}(?!\d)|-[A-Z](?![\w]))?"
+    cnj_number = r"(?P<cnjnum>\d{1,7}\s?-\s?\d{2}\.\d{4}\.\d\.\d{2}\.\d{4})"
+    year = (r"(?:\s?/\s?(?P<year>\d{4}|\d{2})(?!\d)"
+            r"|,?\s+(?i:de)\s+(?:" + date_regex("n") + r"|(?P<year2>\d{4})(?!\d)))?")
+    local_suffix = r"(?:,?\s+(?P<lsuf>(?i:" + "|".join(q["local_suffix_regex"]) + r")(?![\w])))?"
+    head = "(?P<kind>" + names_regex(plain_names) + "|" + abbr_regex(plain_abbr) + ")"
+    head_y = "(?P<kindy>" + abbr_regex(year_abbr) + ")"
+    numbered = re.compile(
+        WB + "(?:" + head + quals + r"\s?" + NUM_SIGN + "?" + r"\s?(?:" + cnj_number + "|" + number + year + local_suffix + ")"
+        + "|" + head_y + r"\s?(?P<numy>\d{1,3}(?:\.\d{3}){1,3}|\d{1,6})\s?/\s?(?P<yeary>\d{4}|\d{2})(?!\d))"
+        + r"(?![\d])"
+    )
+
+    # ---------------- legislation: named norms and codes ("CPC", "Código Civil", "Carta Magna")
+    standalone_abbr = set(db["standalone_abbreviations"])
+    named_lookup: dict[str, NamedNorm] = {}
+    name_list, abbr_alone, abbr_attach = [], [], []
+    regex_names: list[tuple[str, NamedNorm]] = []
+    for entry in db["named_norms"]:
+        nn = NamedNorm(entry["key"], local=entry.get("local", False))
+        for n in entry["names"]:
+            if entry.get("regex"):
+                regex_names.append((n, nn))
+            else:
+                name_list.append(n)
+                named_lookup[fold_key(n)] = nn
+        for a in entry["abbr"]:
+            named_lookup[fold_key(a)] = nn
+            (abbr_alone if a in standalone_abbr else abbr_attach).append(a)
+    for row in known:
+        key = f"{row['kind']}:{row['number']}"
+        for n in [row["nickname"], *row["aliases"]]:
+            if re.match(r"(?i)(lei|lc|ec|decreto)\b\.?\s*(n|\d)", n):
+                continue                       # "Lei 8.112", "EC 45/2004": found by the numbered pattern
+            nn = NamedNorm(key)
+            if fold_key(n) in named_lookup:
+                continue
+            named_lookup[fold_key(n)] = nn
+            if " " in n or len(n) > 6 and not n.isupper():
+                name_list.append(n)
+            else:
+                (abbr_alone if n in standalone_abbr else abbr_attach).append(n)
+    year_tail = r"(?:\s?/\s?(?P<nyear>\d{4}|\d{2})(?![\d])|\s+(?i:de)\s+(?P<nyear2>1[89]\d\d|20\d\d)(?![\d]))?"
+    named_parts = [names_regex(name_list) + WE, abbr_regex(abbr_alone) + r"(?![\w/])"]
+    named_regex_keys = []
+    for rx, nn in regex_names:
+        named_parts.insert(0, "(?i:" + rx + ")" + WE)
+        named_regex_keys.append((re.compile("(?i:" + rx + ")"), nn))
+    named = re.compile(WB + "(?P<name>" + "|".join(named_parts) + ")" + year_tail)
+    named_attach = re.compile(WB + "(?P<name>" + "|".join(named_parts + [abbr_regex(abbr_attach) + r"(?![\w/])"]) + ")" + year_tail)
+
+    # ---------------- case law: class + number ("REsp n. 1694984/MS", "AgRg no HC 123")
+    class_lookup: dict[str, dict] = {}
+    cls_names, cls_abbr = [], []
+    for entry in db["case_classes"]:
+        for n in entry["names"]:
+            cls_names.append(n)
+            class_lookup[fold_key(n)] = entry
+        for a in entry["abbr"]:
+            cls_abbr.append(a)
+            class_lookup[fold_key(a)] = entry
+    inc_names, inc_abbr = [], []
+    for entry in db["incidents_prefix"]:
+        inc_names += entry["names"]
+        inc_abbr += entry["abbr"]
+    prefix_inc = (r"(?P<pre>(?:(?:" + names_regex(inc_names) + "|" + abbr_regex(inc_abbr) + r")\s?(?:-\s?(?:" + abbr_regex(inc_abbr) + r"))?"
+                  r"\s+(?i:n[oa]s?|em)\s+){1,3})?")
+    suffix_inc = r"(?P<suf>(?:\s?[-\s]\s?(?:" + abbr_regex(db["incidents_suffix"]) + r")(?![\w])){1,3})?"
+    ufs = db["ufs"]
+    uf_re = "(?:" + "|".join(ufs) + ")"
+    case_number = (
+        r"(?P<cnum>"
+        r"\d{1,7}\s?-\s?\d{2}\.\d{4}\.\d\.\d{2}\.\d{4}"            # CNJ
+        r"|\d\.\d{4}\.\d{2}\.\d{6}-\d(?:/\d{3})?"                    # TJMG
+        r"|\d{20}"                                                   # CNJ without punctuation
+        r"|(?:19|20)\d{12}[A-Z]{3}"                                  # TJDFT
+        r"|\d{1,3}(?:\.\d{3}){1,3}(?:-\d(?!\d))?"
+        r"|\d{1,14}(?:-\d(?!\d))?"
+        r")"
+    )
+    case_core = re.compile(
+        WB + prefix_inc
+        + r"(?P<cls>" + names_regex(cls_names) + "|" + abbr_regex(cls_abbr) + r")(?![\w])"
+        + r"(?:\s?-\s?(?i:cv|cr))?" + r"\s?" + NUM_SIGN + r"?\s?" + case_number + r"(?![\d])"
+        + suffix_inc
+        + r"(?:(?P<ufsep>\s?[/-]\s?|\s)(?P<uf>" + uf_re + r")(?![\w]))?"
+    )
+    court_lookup: dict[str, str] = {}
+    court_alts = []
+    for c in db["courts"]:
+        for n in c["names"]:
+            court_lookup[fold_key(n)] = c["id"]
+        for a in c["abbr"]:
+            court_lookup[fold_key(a)] = c["id"]
+        court_alts.append(names_regex(c["names"]) if c["names"] else None)
+        court_alts.append(abbr_regex(c["abbr"]) + (r"(?:\s?[/-]?\s?" + uf_re + ")?" if c.get("with_uf") else "")
+                          + (r"(?:\s?-?\s?\d{1,2}(?:ª\s+Região)?)?" if c.get("with_region") else ""))
+    court_re = "(?:" + "|".join(a for a in court_alts if a) + r")(?![\w])"
+    return Compiled(numbered=numbered, named=named, named_attach=named_attach, named_lookup=named_lookup,
+                    named_regex_keys=named_regex_keys, kind_lookup=kind_lookup, case_core=case_core,
+                    class_lookup=class_lookup, court_lookup=court_lookup, court_re=court_re, ufs=frozenset(ufs))
