@@ -1,0 +1,115 @@
+"""`legalprompt run`: draft with a template on a document, streaming the answer."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from legalprompt.commands._common import add_json_arg, add_model_args, print_json, read_text_arg
+from legalprompt.errors import UserInputError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("run", help="redige com um template sobre um documento",
+                       description="Gera um texto (ementa, resumo...) a partir de um documento, com o modelo local.")
+    p.add_argument("document", metavar="DOCUMENTO", help="arquivo (txt, md, pdf, docx, html) ou - para a entrada padrão")
+    p.add_argument("--template", "-t", default="ementa", help="nome do template (padrão: ementa)")
+    pre = p.add_mutually_exclusive_group()
+    pre.add_argument("--prefill", help="primeiras palavras da resposta (substitui as do template)")
+    pre.add_argument("--no-prefill", action="store_true", help="sem palavras iniciais")
+    p.add_argument("--input", "-i", action="append", default=[], metavar="CHAVE=VALOR",
+                   help="entrada do template (repita para várias)")
+    p.add_argument("--max-tokens", type=int, dest="max_tokens", help="máximo de tokens da resposta")
+    p.add_argument("--temperature", type=float, help="temperatura (0 = sempre o mais provável)")
+    p.add_argument("--top-p", type=float, dest="top_p", help="top-p (0 a 1)")
+    p.add_argument("--seed", type=int, help="semente (mesma semente = mesma resposta)")
+    p.add_argument("--no-check", action="store_true", help="não verificar as citações da resposta")
+    add_model_args(p)
+    add_json_arg(p)
+    p.set_defaults(func=run)
+
+
+def parse_inputs(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise UserInputError(f"--input espera CHAVE=VALOR (recebi '{pair}')")
+        k, v = pair.split("=", 1)
+        out[k.strip()] = v
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    from legalprompt.commands._engine import engine_from_args, settings_from_args
+    from legalprompt.drafting import Drafter, DraftRequest, DraftResult
+    from legalprompt.engine.events import TextEvent
+    from legalprompt.store.history import History
+
+    if args.max_tokens is not None and args.max_tokens < 1:
+        raise UserInputError(f"--max-tokens deve ser 1 ou mais (recebi {args.max_tokens})")
+    text, label = read_text_arg(args.document)
+    req = DraftRequest(template=args.template, document=text, document_label=label,
+                       inputs=parse_inputs(args.input), prefill="" if args.no_prefill else args.prefill,
+                       temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens,
+                       seed=args.seed, check_citations=not args.no_check)
+    # Validate the template and parameters before paying for the model load.
+    from legalprompt.techniques.templates import load_template
+
+    load_template(args.template)
+    history = History()
+    engine = engine_from_args(args)
+    drafter = Drafter(engine, settings_from_args(args), history)
+    prep = drafter.prepare(req)
+    out = sys.stdout
+    styled = out.isatty() and not args.json
+    if not args.json:
+        out.write(f"\x1b[1;36m{prep.prefill}\x1b[0m" if styled else prep.prefill)
+        out.flush()
+    result: DraftResult | None = None
+    for ev in drafter.stream(prep):
+        if isinstance(ev, TextEvent):
+            if not args.json:
+                out.write(ev.text)
+                out.flush()
+        else:
+            result = ev
+    assert result is not None
+    if args.json:
+        d = result.done
+        print_json({
+            "output": d.output, "prefill": d.prefill, "template": prep.template.name,
+            "model": engine.ref.name, "seed": d.seed, "stop_reason": d.stop_reason, "run_id": result.run_id,
+            "shape_ok": result.shape_ok,
+            "usage": {"prompt_tokens": d.usage.prompt_tokens, "completion_tokens": d.usage.completion_tokens,
+                      "cached_prompt_tokens": d.usage.cached_prompt_tokens},
+            "timings": {"load_s": round(engine.load_s, 4),
+                        "time_to_first_token_s": round(d.timings.time_to_first_token_s, 4),
+                        "prompt_tokens_per_s": round(d.timings.prompt_tokens_per_s, 2),
+                        "generation_tokens_per_s": round(d.timings.generation_tokens_per_s, 2)},
+            "gpu_layers": engine.gpu_layers,
+            "citations": result.citations["citations"] if result.citations else [],
+        })
+        return 0
+    out.write("\n")
+    _print_flags(result.citations, styled)
+    d = result.done
+    print(f"[{engine.ref.name} · {d.usage.prompt_tokens} tokens de prompt, {d.usage.completion_tokens} gerados · "
+          f"1º token em {d.timings.time_to_first_token_s:.2f}s · {d.timings.generation_tokens_per_s:.1f} tokens/s · "
+          f"GPU: {engine.gpu_layers} camadas · semente {d.seed} · histórico #{result.run_id}]", file=sys.stderr)
+    return 0
+
+
+_LABEL = {"INCONSISTENT": "IMPOSSÍVEL", "UNVERIFIED": "NÃO VERIFICADA", "VERIFIED": "VERIFICADA"}
+
+
+def _print_flags(citations: dict | None, styled: bool) -> None:
+    if not citations or not citations.get("citations"):
+        return
+    print("\nCitações na resposta:", file=sys.stderr)
+    for i, c in enumerate(citations["citations"], 1):
+        tag = _LABEL.get(c["verdict"], c["verdict"])
+        src = "" if c.get("in_sources") is None else (" · está no documento" if c["in_sources"]
+                                                      else " · NÃO está no documento")
+        print(f"  {i}. [{tag}{src}] {c['text']}", file=sys.stderr)
+        for r in c.get("reasons", []):
+            print(f"       - {r['message']}", file=sys.stderr)

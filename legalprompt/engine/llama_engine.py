@@ -1,0 +1,329 @@
+"""The llama.cpp wrapper: one loaded model and context, serving one request at a time.
+
+The context stays loaded between requests, so a prompt that shares a prefix with the previous one
+(same template, same document) only evaluates the new suffix.
+"""
+
+from __future__ import annotations
+
+import codecs
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from legalprompt.engine.events import DoneEvent, TextEvent, Timings, Usage
+from legalprompt.engine.gguf_meta import GGUFMeta, read_gguf
+from legalprompt.engine.models import ModelRef, effective_prompt_format
+from legalprompt.engine.params import LoadOptions, SamplingParams, parse_gpu_layers, physical_cores
+from legalprompt.engine.prompt import BuiltPrompt, render_chat, render_plain
+from legalprompt.errors import ContextOverflowError, ModelError, UserInputError
+
+CUDA_REINSTALL = 'CMAKE_ARGS="-DGGML_CUDA=on" pip install --force-reinstall --no-cache-dir llama-cpp-python==0.3.36'
+
+
+@dataclass
+class Candidate:
+    id: int
+    piece: str
+    prob: float
+
+
+def gpu_offload_supported() -> bool:
+    import llama_cpp
+
+    return bool(llama_cpp.llama_supports_gpu_offload())
+
+
+def plan_gpu_layers(requested: str | int, n_layers: int | None, supported: bool) -> tuple[int, int, str | None]:
+    """Turn --gpu-layers into (n_gpu_layers for llama.cpp, layers that will be on the GPU, warning)."""
+    req = parse_gpu_layers(requested)
+    total = (n_layers or 0) + 1  # llama.cpp counts the output layer too
+    if req == "auto":
+        return (-1, total, None) if supported else (0, 0, None)
+    if req == 0:
+        return 0, 0, None
+    if not supported:
+        return 0, 0, ("esta instalação do llama.cpp não tem suporte a GPU; rodando na CPU. Para usar uma GPU NVIDIA, "
+                      f"reinstale com: {CUDA_REINSTALL}")
+    if req == "all":
+        return -1, total, None
+    return int(req), min(int(req), total), None
+
+
+_LOG_TAIL: list[str] = []
+_log_callback = None
+
+
+def _quiet_llama_logs(llama_cpp) -> None:
+    """Route llama.cpp's C-level log away from the terminal, keeping the last lines for error
+    messages. LEGALPROMPT_DEBUG=1 lets them through."""
+    global _log_callback
+    if _log_callback is not None:
+        return
+    import ctypes
+    import os
+
+    debug = os.environ.get("LEGALPROMPT_DEBUG") == "1"
+
+    @llama_cpp.llama_log_callback
+    def _cb(level, text, user_data):
+        line = text.decode("utf-8", errors="replace")
+        if debug:
+            sys.stderr.write(line)
+        _LOG_TAIL.append(line)
+        del _LOG_TAIL[:-20]
+
+    _log_callback = _cb  # keep a reference: ctypes callbacks must outlive their use
+    llama_cpp.llama_log_set(_cb, ctypes.c_void_p(0))
+
+
+class Engine:
+    """Owns one `llama_cpp.Llama`. Thread-safe by serialisation: every call takes the lock."""
+
+    def __init__(self, ref: ModelRef, opts: LoadOptions):
+        opts.validate()
+        self.ref = ref
+        self.meta: GGUFMeta = read_gguf(ref.path)
+        self.prompt_format = effective_prompt_format(ref, self.meta)
+        self.warnings: list[str] = []
+        import llama_cpp
+
+        _quiet_llama_logs(llama_cpp)
+        self._llama_cpp = llama_cpp
+        self.gpu_supported = bool(llama_cpp.llama_supports_gpu_offload())
+        n_gpu, self.gpu_layers, warn = plan_gpu_layers(opts.gpu_layers, self.meta.block_count, self.gpu_supported)
+        if warn:
+            self.warnings.append(warn)
+        train_ctx = self.meta.context_length or opts.n_ctx
+        n_ctx = min(opts.n_ctx, train_ctx)
+        self.n_threads = opts.n_threads or physical_cores()
+        t0 = time.perf_counter()
+        try:
+            self.llm = llama_cpp.Llama(
+                model_path=str(ref.path), n_ctx=n_ctx, n_batch=min(opts.n_batch, n_ctx),
+                n_threads=self.n_threads, n_threads_batch=self.n_threads, n_gpu_layers=n_gpu,
+                seed=opts.seed, logits_all=False, verbose=False,
+            )
+        except (ValueError, RuntimeError, OSError) as exc:
+            detail = "".join(_LOG_TAIL[-3:]).strip().replace("\n", " ")[-300:]
+            raise ModelError(f"o llama.cpp não conseguiu carregar {ref.path} ({detail or exc}). O arquivo pode "
+                             "estar corrompido ou ser de uma arquitetura que esta versão não conhece.") from None
+        self.load_s = time.perf_counter() - t0
+        self.n_ctx = self.llm.n_ctx()
+        self._lock = threading.Lock()
+        self._vocab = self.llm._model.vocab
+        import ctypes
+
+        self._piece_buf = ctypes.create_string_buffer(64)
+        self._pieces: dict[tuple[int, bool], bytes] = {}
+        self._bos_text = self._piece(self.llm.token_bos(), special=True) if self.llm.token_bos() >= 0 else ""
+        self._eos_text = self._piece(self.llm.token_eos(), special=True) if self.llm.token_eos() >= 0 else ""
+
+    # -- tokens -----------------------------------------------------------------------------------
+    def _piece_bytes(self, token: int, special: bool = False) -> bytes:
+        """Bytes of one token, cached (the per-token path runs this for every generated token)."""
+        key = (token, special)
+        b = self._pieces.get(key)
+        if b is None:
+            n = self._llama_cpp.llama_token_to_piece(self._vocab, token, self._piece_buf, len(self._piece_buf),
+                                                     0, special)
+            if n < 0:  # buffer too small: retry with the size llama.cpp asked for
+                import ctypes
+
+                buf = ctypes.create_string_buffer(-n)
+                n = self._llama_cpp.llama_token_to_piece(self._vocab, token, buf, -n, 0, special)
+                b = buf.raw[:n]
+            else:
+                b = self._piece_buf.raw[:n]
+            self._pieces[key] = b
+        return b
+
+    def _piece(self, token: int, special: bool = False) -> str:
+        return self._piece_bytes(token, special).decode("utf-8", errors="replace")
+
+    def tokenize(self, text: str, *, add_bos: bool = False, special: bool = False) -> list[int]:
+        return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=special)
+
+    def detokenize(self, ids: list[int]) -> str:
+        return self.llm.detokenize(ids).decode("utf-8", errors="replace")
+
+    def token_pieces(self, text: str, *, add_bos: bool = True) -> list[tuple[int, str]]:
+        """Each token of `text` as (id, piece). A piece that is part of a multi-byte character shows
+        as its bytes (<0xC3>), as tokenizer pages do."""
+        out = []
+        for tid in self.tokenize(text, add_bos=add_bos):
+            b = self._piece_bytes(tid, special=True)
+            try:
+                piece = b.decode("utf-8")
+            except UnicodeDecodeError:
+                piece = "".join(f"<0x{x:02X}>" for x in b)
+            out.append((tid, piece))
+        return out
+
+    def is_eog(self, token: int) -> bool:
+        return bool(self._llama_cpp.llama_vocab_is_eog(self._vocab, token))
+
+    # -- prompts ----------------------------------------------------------------------------------
+    def build_prompt(self, user: str, prefill: str = "", system: str | None = None) -> BuiltPrompt:
+        if self.prompt_format == "chat" and self.meta.chat_template:
+            return render_chat(self.meta.chat_template, system, user, prefill, self._bos_text, self._eos_text)
+        return render_plain(system, user, prefill)
+
+    def prompt_tokens(self, prompt: BuiltPrompt) -> list[int]:
+        """Tokenize once: markup segments parse special tokens, user text does not; BOS only if the
+        template did not already write it (no double BOS)."""
+        ids: list[int] = []
+        for i, seg in enumerate(prompt.segments):
+            add_bos = i == 0 and not prompt.starts_with_bos_text
+            ids.extend(self.tokenize(seg.text, add_bos=add_bos, special=seg.special))
+        return ids
+
+    def check_fits(self, n_prompt: int, max_tokens: int) -> None:
+        if n_prompt + max_tokens > self.n_ctx:
+            raise ContextOverflowError(
+                f"o prompt tem {n_prompt} tokens e a resposta pede até {max_tokens}, mas o contexto é de "
+                f"{self.n_ctx} tokens ({n_prompt + max_tokens} > {self.n_ctx}). Encurte o documento "
+                "(por exemplo com `legalprompt limar`), reduza --max-tokens ou aumente --n-ctx.")
+
+    # -- evaluation -------------------------------------------------------------------------------
+    def _eval_reusing_prefix(self, tokens: list[int]) -> int:
+        """Evaluate `tokens`, keeping the KV cache of the longest prefix shared with the last request.
+        Returns how many tokens were reused. Caller holds the lock."""
+        llm = self.llm
+        common = 0
+        if llm.n_tokens > 0:
+            for a, b in zip(llm._input_ids[: llm.n_tokens], tokens):
+                if a != b:
+                    break
+                common += 1
+        # At least one token must be decoded so the logits belong to this prompt's last position.
+        reuse = min(common, len(tokens) - 1)
+        if reuse > 0 and llm._ctx.kv_cache_seq_rm(-1, reuse, -1):
+            llm.n_tokens = reuse
+        else:
+            reuse = 0
+            llm.reset()
+        llm.eval(tokens[reuse:])
+        return reuse
+
+    def next_tokens(self, text: str, top_k: int = 10) -> list[Candidate]:
+        """The most probable next tokens after `text`, from the last position's logits only."""
+        import numpy as np
+
+        if top_k < 1:
+            raise UserInputError(f"--top deve ser 1 ou mais (recebi {top_k})")
+        tokens = self.tokenize(text, add_bos=True)
+        if not tokens:
+            raise UserInputError("texto vazio: escreva o começo de uma frase, por exemplo 'O céu é'")
+        self.check_fits(len(tokens), 1)
+        with self._lock:
+            self._eval_reusing_prefix(tokens)
+            ptr = self._llama_cpp.llama_get_logits_ith(self.llm._ctx.ctx, -1)
+            logits = np.ctypeslib.as_array(ptr, shape=(self.llm.n_vocab(),)).astype(np.float64)
+        logits -= logits.max()
+        probs = np.exp(logits)
+        probs /= probs.sum()
+        k = min(top_k, probs.size)
+        top = np.argpartition(-probs, k - 1)[:k]
+        top = top[np.argsort(-probs[top])]
+        return [Candidate(int(i), self._piece(int(i), special=True), float(probs[i])) for i in top]
+
+    def generate(self, prompt: BuiltPrompt | list[int], params: SamplingParams,
+                 cancel: threading.Event | None = None, prefill: str | None = None) -> Iterator[TextEvent | DoneEvent]:
+        """Stream the answer. The prefill is not re-emitted as text events (callers show it first);
+        DoneEvent.output is prefill + generated text."""
+        params.validate()
+        if isinstance(prompt, BuiltPrompt):
+            tokens = self.prompt_tokens(prompt)
+            prefill = prompt.prefill if prefill is None else prefill
+        else:
+            tokens = list(prompt)
+        prefill = prefill or ""
+        if not tokens:
+            raise UserInputError("prompt vazio")
+        self.check_fits(len(tokens), params.max_tokens)
+        with self._lock:
+            yield from self._generate_locked(tokens, params, cancel, prefill)
+
+    def _generate_locked(self, tokens, params, cancel, prefill):
+        llm = self.llm
+        t0 = time.perf_counter()
+        reused = self._eval_reusing_prefix(tokens)
+        t_prompt = time.perf_counter()
+        llm.set_seed(params.seed)
+        # The prompt is already evaluated, so generate() finds it cached and samples at once.
+        gen = llm.generate(tokens, top_k=params.top_k, top_p=params.top_p, min_p=params.min_p,
+                           temp=params.temperature, repeat_penalty=params.repeat_penalty, reset=True)
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        stops = params.stop
+        hold = max((len(s) for s in stops), default=1) - 1
+        text = ""      # generated text so far (decoded)
+        emitted = 0    # chars of `text` already sent
+        pending_ids: list[int] = []
+        n_out = 0
+        t_first = None
+        stop_reason = "length"
+        try:
+            for tok in gen:
+                if t_first is None:
+                    t_first = time.perf_counter()
+                if self.is_eog(tok):
+                    stop_reason = "eos"
+                    break
+                n_out += 1
+                pending_ids.append(tok)
+                text += decoder.decode(self._piece_bytes(tok))
+                cut = _find_stop(text, stops, emitted - hold) if stops else -1
+                if cut >= 0:
+                    text = text[:cut]
+                    stop_reason = "stop"
+                    break
+                safe = len(text) - hold if stops else len(text)
+                if safe > emitted:
+                    yield TextEvent(text[emitted:safe], pending_ids)
+                    emitted = safe
+                    pending_ids = []
+                if n_out >= params.max_tokens:
+                    break
+                if cancel is not None and cancel.is_set():
+                    stop_reason = "cancelled"
+                    break
+        finally:
+            gen.close()
+        text += decoder.decode(b"", final=True) if stop_reason != "stop" else ""
+        if len(text) > emitted:
+            yield TextEvent(text[emitted:], pending_ids)
+        t_end = time.perf_counter()
+        t_first = t_first or t_end
+        n_eval = len(tokens) - reused
+        prompt_s = t_prompt - t0
+        gen_s = t_end - t_first
+        timings = Timings(
+            load_s=self.load_s, time_to_first_token_s=t_first - t0, prompt_eval_s=prompt_s,
+            prompt_tokens_per_s=n_eval / prompt_s if prompt_s > 0 else 0.0,
+            generation_s=gen_s,
+            generation_tokens_per_s=(n_out - 1) / gen_s if n_out > 1 and gen_s > 0 else 0.0,
+            total_s=t_end - t0,
+        )
+        yield DoneEvent(output=prefill + text, prefill=prefill, generated=text, stop_reason=stop_reason,
+                        usage=Usage(len(tokens), n_out, reused), timings=timings, seed=params.seed)
+
+    def info(self) -> dict:
+        return {
+            "name": self.ref.name, "path": str(self.ref.path), "architecture": self.meta.architecture,
+            "n_ctx": self.n_ctx, "threads": self.n_threads, "prompt_format": self.prompt_format,
+            "gpu_offload_supported": self.gpu_supported, "gpu_layers": self.gpu_layers,
+            "layers": self.meta.block_count, "load_s": self.load_s,
+        }
+
+
+def _find_stop(text: str, stops: list[str], start: int) -> int:
+    start = max(0, start)
+    best = -1
+    for s in stops:
+        i = text.find(s, start)
+        if i >= 0 and (best < 0 or i < best):
+            best = i
+    return best

@@ -1,0 +1,15 @@
+"""Open an Engine from merged settings."""
+
+from __future__ import annotations
+
+from legalprompt.config import Settings
+from legalprompt.engine.llama_engine import Engine
+from legalprompt.engine.models import resolve_model
+from legalprompt.engine.params import LoadOptions
+
+
+def load_engine(settings: Settings) -> Engine:
+    ref = resolve_model(settings.model)
+    opts = LoadOptions(n_ctx=settings.n_ctx, n_threads=settings.threads, n_batch=settings.n_batch,
+                       gpu_layers=settings.gpu_layers, seed=settings.seed or 0)
+    return Engine(ref, opts)

@@ -1,0 +1,221 @@
+"""Run history in SQLite (WAL): every run with its prompt, parameters, model and output.
+
+A run is inserted as 'running' before generation starts and updated when it ends, so a run that is
+cancelled or fails keeps its partial output. Prompts are stored once, keyed by their sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from legalprompt.errors import StoreError
+from legalprompt.paths import history_db_path
+
+# Each entry upgrades the schema by one version; never edit a shipped entry, append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE prompts (
+        sha256 TEXT PRIMARY KEY,
+        text   TEXT NOT NULL
+    );
+    CREATE TABLE runs (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        command       TEXT NOT NULL,
+        template      TEXT,
+        template_sha  TEXT,
+        document      TEXT,
+        prefill       TEXT,
+        prompt_sha    TEXT REFERENCES prompts(sha256),
+        params        TEXT,
+        seed          INTEGER,
+        model_name    TEXT,
+        model_sha256  TEXT,
+        output        TEXT NOT NULL DEFAULT '',
+        usage         TEXT,
+        timings       TEXT,
+        citations     TEXT,
+        status        TEXT NOT NULL CHECK (status IN ('running', 'ok', 'cancelled', 'error')),
+        error         TEXT
+    );
+    CREATE INDEX runs_started ON runs(started_at);
+    """,
+]
+
+STATUSES = ("running", "ok", "cancelled", "error")
+
+
+@dataclass
+class RunRecord:
+    id: int
+    started_at: str
+    finished_at: str | None
+    command: str
+    template: str | None
+    template_sha: str | None
+    document: str | None
+    prefill: str | None
+    prompt: str | None
+    params: dict[str, Any]
+    seed: int | None
+    model_name: str | None
+    model_sha256: str | None
+    output: str
+    usage: dict[str, Any] | None
+    timings: dict[str, Any] | None
+    citations: list[dict[str, Any]] | None
+    status: str
+    error: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+class History:
+    def __init__(self, path: Path | None = None):
+        self.path = Path(path) if path else history_db_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+            self._db.row_factory = sqlite3.Row
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA busy_timeout=15000")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self._explain(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"não foi possível abrir o histórico em {self.path}: {exc.strerror}. "
+                             "Verifique as permissões ou defina LEGALPROMPT_DATA_DIR.") from None
+
+    def _explain(self, exc: Exception) -> str:
+        msg = str(exc).lower()
+        if "locked" in msg or "busy" in msg:
+            return (f"o histórico {self.path} está bloqueado por outro processo há mais de 15 s; "
+                    "feche o outro legalprompt e tente de novo")
+        if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
+            return (f"o histórico {self.path} está corrompido ({exc}). Renomeie ou apague o arquivo "
+                    "(um novo será criado) e tente de novo.")
+        return f"erro no histórico {self.path}: {exc}"
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"o histórico {self.path} é de uma versão mais nova do legalprompt "
+                             f"(esquema {version}); atualize o programa")
+        for i in range(version, len(MIGRATIONS)):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                # Re-check inside the write lock: another process may have migrated meanwhile.
+                if self._db.execute("PRAGMA user_version").fetchone()[0] != i:
+                    self._db.execute("ROLLBACK")
+                    continue
+                for stmt in MIGRATIONS[i].split(";"):
+                    if stmt.strip():
+                        self._db.execute(stmt)
+                self._db.execute(f"PRAGMA user_version={i + 1}")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def _write(self, sql: str, args: tuple) -> sqlite3.Cursor:
+        for attempt in range(5):
+            try:
+                return self._db.execute(sql, args)
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc).lower() and attempt < 4:
+                    time.sleep(0.2 * (attempt + 1))
+                    continue
+                raise StoreError(self._explain(exc)) from None
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(self._explain(exc)) from None
+        raise AssertionError("unreachable")
+
+    def start_run(self, *, command: str, template: str | None = None, template_sha: str | None = None,
+                  document: str | None = None, prefill: str | None = None, prompt: str | None = None,
+                  params: dict[str, Any] | None = None, seed: int | None = None, model_name: str | None = None,
+                  model_sha256: str | None = None) -> int:
+        prompt_sha = None
+        if prompt is not None:
+            prompt_sha = hashlib.sha256(prompt.encode("utf-8")).hexdigest()
+            self._write("INSERT OR IGNORE INTO prompts(sha256, text) VALUES (?, ?)", (prompt_sha, prompt))
+        cur = self._write(
+            "INSERT INTO runs(started_at, command, template, template_sha, document, prefill, prompt_sha, params,"
+            " seed, model_name, model_sha256, status) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running')",
+            (_now(), command, template, template_sha, document, prefill, prompt_sha,
+             json.dumps(params or {}, ensure_ascii=False), seed, model_name, model_sha256))
+        return int(cur.lastrowid)
+
+    def update_output(self, run_id: int, output: str) -> None:
+        """Save partial output while a run is going (so even a killed process leaves something)."""
+        self._write("UPDATE runs SET output=? WHERE id=?", (output, run_id))
+
+    def finish_run(self, run_id: int, *, status: str, output: str, usage: dict | None = None,
+                   timings: dict | None = None, citations: list | None = None, error: str | None = None) -> None:
+        if status not in STATUSES:
+            raise ValueError(status)
+        self._write(
+            "UPDATE runs SET finished_at=?, status=?, output=?, usage=?, timings=?, citations=?, error=? WHERE id=?",
+            (_now(), status, output, _dumps(usage), _dumps(timings), _dumps(citations), error, run_id))
+
+    def get(self, run_id: int) -> RunRecord | None:
+        row = self._query("SELECT r.*, p.text AS prompt FROM runs r LEFT JOIN prompts p ON p.sha256=r.prompt_sha"
+                          " WHERE r.id=?", (run_id,))
+        return _record(row[0]) if row else None
+
+    def search(self, text: str | None = None, limit: int = 50, status: str | None = None) -> list[RunRecord]:
+        sql = "SELECT r.*, p.text AS prompt FROM runs r LEFT JOIN prompts p ON p.sha256=r.prompt_sha"
+        where, args = [], []
+        if text:
+            like = f"%{text}%"
+            where.append("(r.output LIKE ? OR r.template LIKE ? OR r.document LIKE ? OR r.prefill LIKE ?"
+                         " OR p.text LIKE ?)")
+            args += [like] * 5
+        if status:
+            where.append("r.status = ?")
+            args.append(status)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY r.id DESC LIMIT ?"
+        args.append(limit)
+        return [_record(r) for r in self._query(sql, tuple(args))]
+
+    def _query(self, sql: str, args: tuple) -> list[sqlite3.Row]:
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self._explain(exc)) from None
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _dumps(v: Any) -> str | None:
+    return None if v is None else json.dumps(v, ensure_ascii=False, default=str)
+
+
+def _loads(v: str | None) -> Any:
+    return None if v is None else json.loads(v)
+
+
+def _record(row: sqlite3.Row) -> RunRecord:
+    return RunRecord(
+        id=row["id"], started_at=row["started_at"], finished_at=row["finished_at"], command=row["command"],
+        template=row["template"], template_sha=row["template_sha"], document=row["document"],
+        prefill=row["prefill"], prompt=row["prompt"], params=_loads(row["params"]) or {}, seed=row["seed"],
+        model_name=row["model_name"], model_sha256=row["model_sha256"], output=row["output"],
+        usage=_loads(row["usage"]), timings=_loads(row["timings"]), citations=_loads(row["citations"]),
+        status=row["status"], error=row["error"])
