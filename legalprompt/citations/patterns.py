@@ -235,14 +235,14 @@ def compiled() -> Compiled:
         r"|\d\.\d{4}\.\d{2}\.\d{6}-\d(?:/\d{3})?"                    # TJMG
         r"|\d{20}"                                                   # CNJ without punctuation
         r"|(?:19|20)\d{12}[A-Z]{3}"                                  # TJDFT
-        r"|\d{1,3}(?:\.\d{3}){1,3}(?:-\d(?!\d))?"
-        r"|\d{1,14}(?:-\d(?!\d))?"
+        r"|\d{1,3}(?:\.\d{3}){1,3}(?:-\d(?!\d))?(?:/(?:19|20)?\d{2}(?![\d]))?"
+        r"|\d{1,14}(?:-\d(?!\d))?(?:/(?:19|20)?\d{2}(?![\d]))?"
         r")"
     )
     case_core = re.compile(
-        WB + prefix_inc
-        + r"(?P<cls>" + names_regex(cls_names) + "|" + abbr_regex(cls_abbr) + r")(?![\w])"
-        + r"(?:\s?-\s?(?i:cv|cr))?" + r"\s?" + NUM_SIGN + r"?\s?" + case_number + r"(?![\d])"
+        WB + prefix_inc + r"(?P<tst>TST-(?:(?:Ag|AgR|ED|E|RR)-){0,3})?"
+        + r"(?P<cls>" + names_regex(cls_names) + "|" + abbr_regex(cls_abbr) + r")(?![\w])\.?"
+        + r"(?:\s?-\s?(?i:cv|cr))?" + r"(?:\s?-\s?|\s?)" + NUM_SIGN + r"?\s?" + case_number + r"(?![\d])"
         + suffix_inc
         + r"(?:(?P<ufsep>\s?[/-]\s?|\s)(?P<uf>" + uf_re + r")(?![\w]))?"
     )

@@ -1,0 +1,330 @@
+"""Check extracted citations against the reference tables and the user's source documents.
+
+Verdicts (one per citation):
+* INCONSISTENT: a provable contradiction (reason with severity "error"). Facts marked low-confidence
+  in the tables only ever give warnings, and "not in our tables" is never a contradiction.
+* VERIFIED: the citation is in the source documents, or it names a known norm consistently.
+* UNVERIFIED: well formed, nothing known contradicts it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+from collections.abc import Iterable
+
+from legalprompt.citations import tables
+from legalprompt.citations.extract import extract
+from legalprompt.citations.models import Citation, CheckedCitation, CheckReport, DateRef, Reason, Verdict
+from legalprompt.citations.patterns import fold_key
+
+_KIND_LABEL = {"lei": "Lei", "lei_complementar": "Lei Complementar", "decreto_lei": "Decreto-Lei",
+               "emenda_constitucional": "Emenda Constitucional", "medida_provisoria": "Medida Provisória",
+               "decreto": "Decreto", "constituicao": "Constituição"}
+
+
+def _fmt(d: _dt.date) -> str:
+    return d.strftime("%d/%m/%Y")
+
+
+def _num(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _sev(confidence: str | None) -> str:
+    return "warning" if (confidence or "low") == "low" else "error"
+
+
+# --------------------------------------------------------------------------- individual rules
+
+def cnj_check_digits_ok(cnj: str) -> bool:
+    """ISO 7064 mod 97-10 over NNNNNNN AAAA J TR OOOO DD (CNJ Resolução 65/2008)."""
+    m = re.fullmatch(r"(\d{7})-(\d{2})\.(\d{4})\.(\d)\.(\d{2})\.(\d{4})", cnj)
+    if not m:
+        return False
+    n, dd, a, j, tr, o = m.groups()
+    return int(n + a + j + tr + o + dd) % 97 == 1
+
+
+def cnj_check_digits(cnj: str) -> str:
+    """The two check digits a CNJ number must carry."""
+    n, _, a, j, tr, o = re.fullmatch(r"(\d{7})-(\d{2})\.(\d{4})\.(\d)\.(\d{2})\.(\d{4})", cnj).groups()
+    return f"{98 - int(n + a + j + tr + o + '00') % 97:02d}"
+
+
+def _check_cnj(c: Citation, today: _dt.date) -> list[Reason]:
+    out: list[Reason] = []
+    cnj = c.cnj
+    if not cnj:
+        return out
+    if not cnj_check_digits_ok(cnj):
+        out.append(Reason("CNJ_CHECK_DIGITS",
+                          f"número CNJ {cnj} com dígito verificador errado: deveria ser {cnj_check_digits(cnj)} "
+                          "(módulo 97, Resolução CNJ 65/2008)"))
+    year = int(cnj[11:15])
+    if year > today.year:
+        out.append(Reason("CNJ_YEAR_FUTURE", f"número CNJ com ano de ajuizamento {year}, no futuro"))
+    if cnj[16] == "0":
+        out.append(Reason("CNJ_SEGMENT_INVALID", "número CNJ com segmento do Judiciário 0, que não existe"))
+    return out
+
+
+def _check_date(d: DateRef | None, label: str, today: _dt.date) -> list[Reason]:
+    if d is None:
+        return []
+    if d.value is None:
+        return [Reason("DATE_INVALID", f"data de {label} {d.text} não existe no calendário")]
+    if d.value > today:
+        return [Reason("DATE_FUTURE", f"data de {label} {_fmt(d.value)} está no futuro (hoje é {_fmt(today)})")]
+    return []
+
+
+def _ministers_for(court: str, name: str) -> list[tables.Minister]:
+    return tables.ministers_by_name().get((court, fold_key(name)), [])
+
+
+def _check_relator(c: Citation, today: _dt.date) -> list[Reason]:
+    out: list[Reason] = []
+    if c.court not in ("STF", "STJ"):
+        return out
+    jd = c.judgment_date.value if c.judgment_date else None
+    pd = c.publication_date.value if c.publication_date else None
+    for span, role in ((c.relator, "relator"), (c.relator_acordao, "relator para o acórdão")):
+        if span is None:
+            continue
+        rows = _ministers_for(c.court, span.text)
+        if not rows:
+            continue
+        if jd is not None and jd <= today:
+            possible = [r for r in rows if r.took_min <= jd and (r.left_max is None or jd <= r.left_max)]
+            if not possible:
+                # the judgment date is outside every stint, even with the widest reading of partial dates
+                before = all(jd < r.took_min for r in rows)
+                r0 = min(rows, key=lambda r: abs((r.took_min - jd).days))
+                conf = "low" if any(r.confidence == "low" for r in rows) else "high"
+                if before:
+                    msg = (f"{role} {span.text} ainda não era ministro(a) do {c.court} em {_fmt(jd)} "
+                           f"(posse: {r0.took_office})")
+                    out.append(Reason("RELATOR_NOT_YET_IN_OFFICE", msg, _sev(conf)))
+                else:
+                    last = max(rows, key=lambda r: r.left_max or _dt.date.max)
+                    msg = (f"{role} {span.text} já não era ministro(a) do {c.court} em {_fmt(jd)} "
+                           f"(saída: {last.left_office})")
+                    out.append(Reason("RELATOR_NOT_IN_OFFICE", msg, _sev(conf)))
+        elif jd is None and pd is not None and pd <= today:
+            if all(pd < r.took_min for r in rows):
+                conf = "low" if any(r.confidence == "low" for r in rows) else "high"
+                out.append(Reason("RELATOR_NOT_YET_IN_OFFICE",
+                                  f"{role} {span.text} só tomou posse no {c.court} em {rows[0].took_office}, "
+                                  f"depois da publicação em {_fmt(pd)}", _sev(conf)))
+    return out
+
+
+def _check_case(c: Citation, today: _dt.date) -> list[Reason]:
+    out = _check_cnj(c, today)
+    out += _check_date(c.judgment_date, "julgamento", today)
+    out += _check_date(c.publication_date, "publicação", today)
+    jd = c.judgment_date.value if c.judgment_date else None
+    pd = c.publication_date.value if c.publication_date else None
+    if jd and pd and jd > pd:
+        out.append(Reason("JUDGED_AFTER_PUBLISHED",
+                          f"julgado em {_fmt(jd)}, depois da publicação em {_fmt(pd)}"))
+    out += _check_relator(c, today)
+    return out
+
+
+def _numbering_domain_min(kind: str) -> int | None:
+    rows = [r for r in tables.law_numbering().get(kind, []) if r.first is not None]
+    return min(r.first for r in rows) if rows else None
+
+
+def _check_numbering(c: Citation, today: _dt.date) -> list[Reason]:
+    kind, n, y = c.norm_kind, c.norm_number, c.norm_year
+    rows = tables.law_numbering().get(kind or "")
+    if c.local or not rows or n is None or y is None:
+        return []
+    label = _KIND_LABEL.get(kind, kind)
+    row = next((r for r in rows if r.year_from <= y <= r.year_to), None)
+    if row is None:
+        return []
+    if row.first is None and row.last is None:
+        return [Reason("NUMBER_NOT_IN_YEAR", f"nenhuma {label} foi editada em {y}", _sev(row.confidence))]
+    lo = row.first if row.first is not None else 1
+    hi = row.last
+    if lo <= n and (hi is None or n <= hi):
+        return []
+    domain = _numbering_domain_min(kind)
+    if domain is None or n < domain:
+        return []     # below every federal number we know: more likely a state/municipal norm
+    years = sorted({yy for r in rows if r.first is not None and r.first <= n and (r.last is None or n <= r.last)
+                    for yy in range(r.year_from, r.year_to + 1)})
+    where = f"; esse número é de {years[0]}" + (f"–{years[-1]}" if len(years) > 1 else "") if years else ""
+    rng = f"{_num(lo)} a {_num(hi)}" if hi is not None else f"a partir de {_num(lo)}"
+    return [Reason("NUMBER_OUT_OF_YEAR_RANGE",
+                   f"{label} {_num(n)}/{y} impossível: as de {y} vão de {rng}{where}", _sev(row.confidence))]
+
+
+def _article_int(a: str) -> int | None:
+    m = re.match(r"\d+", a.replace(".", ""))
+    return int(m.group(0)) if m else None
+
+
+def _check_legislation(c: Citation, today: _dt.date) -> tuple[list[Reason], bool]:
+    out: list[Reason] = []
+    known_ok = False
+    out += _check_date(c.norm_date, "edição da norma", today)
+    if c.norm_year and c.norm_year > today.year:
+        out.append(Reason("NORM_YEAR_FUTURE", f"norma datada de {c.norm_year}, no futuro"))
+    out += _check_numbering(c, today)
+    key = c.norm_key
+    known = tables.known_norms().get(key or "")
+    if known is None and key == "constituicao:1988":
+        known = tables.known_norms().get("constituicao:1988")
+    if known is not None and not c.local:
+        consistent = True
+        if c.norm_year and c.norm_year != known.date.year and c.norm_kind != "named":
+            consistent = False
+            out.append(Reason("KNOWN_NORM_WRONG_YEAR",
+                              f"{known.nickname} é de {known.date.year}, não de {c.norm_year}",
+                              _sev(known.date_confidence)))
+        elif c.norm_date and c.norm_date.value and c.norm_date.value != known.date:
+            out.append(Reason("KNOWN_NORM_OTHER_DATE",
+                              f"{known.nickname} é de {_fmt(known.date)}; o texto diz {c.norm_date.text}", "warning"))
+        if known.articles and c.articles:
+            too_big = [a for a in c.articles if (_article_int(a) or 0) > known.articles]
+            if too_big:
+                consistent = False
+                out.append(Reason("ARTICLE_OUT_OF_RANGE",
+                                  f"art. {too_big[0]} não existe: {known.nickname} tem {known.articles} artigos",
+                                  _sev(known.articles_confidence)))
+        if consistent:
+            known_ok = True
+            out.append(Reason("KNOWN_NORM", f"norma conhecida: {known.nickname}", "info"))
+    return out, known_ok
+
+
+def _check_sumula(c: Citation, today: _dt.date) -> list[Reason]:
+    out: list[Reason] = []
+    court = c.court
+    series = c.series
+    if series not in ("sumula", "sumula_vinculante", "oj_sdi1") or court is None:
+        return out
+    row = tables.sumula_series().get((court, series))
+    if row is None:
+        return out
+    label = {"sumula": "Súmula", "sumula_vinculante": "Súmula Vinculante", "oj_sdi1": "OJ da SBDI-1"}[series]
+    for n in c.numbers:
+        if n < 1:
+            out.append(Reason("SUMULA_NUMBER_INVALID", f"{label} {n} não existe"))
+            continue
+        if n <= row.max_number:
+            continue
+        if row.closed:
+            out.append(Reason("SUMULA_OUT_OF_RANGE",
+                              f"{label} {n} do {court} não existe: a série terminou na {row.max_number}",
+                              _sev(row.confidence)))
+            continue
+        years = max(0.0, (today - row.as_of).days / 365.25)
+        allowance = row.max_number + math.ceil(row.growth_per_year * max(1.0, years))
+        if n > allowance:
+            out.append(Reason("SUMULA_OUT_OF_RANGE",
+                              f"{label} {n} do {court} não pode existir: a última conhecida é a {row.max_number} "
+                              f"({_fmt(row.as_of)}) e, no ritmo de edição da série, a numeração não chega a {n} até hoje",
+                              _sev(row.confidence)))
+        else:
+            out.append(Reason("SUMULA_ABOVE_KNOWN",
+                              f"{label} {n} do {court} é posterior à última que conhecemos ({row.max_number})",
+                              "warning"))
+    return out
+
+
+# --------------------------------------------------------------------------- sources
+
+def _digits(s: str | None) -> str:
+    return re.sub(r"\D", "", s or "").lstrip("0")
+
+
+def citation_keys(c: Citation) -> set[str]:
+    """Normalised identities of a citation, used to look it up in the source documents."""
+    if c.kind == "legislation":
+        if c.norm_key:
+            ident = c.norm_key
+        elif c.norm_number is not None:
+            ident = f"{c.norm_kind}:{c.norm_number}"
+        else:
+            ident = "text:" + fold_key(c.norm_text or c.text)
+        if c.norm_year and not ident.startswith("text:"):
+            ident = f"{ident}@{c.norm_year}"
+        if c.articles:
+            return {f"{ident}#art{_article_int(a)}" for a in c.articles}
+        return {ident}
+    if c.kind == "sumula":
+        return {f"sumula:{c.series}:{n}" for n in c.numbers}
+    if c.kind == "tema":
+        return {f"tema:{n}" for n in c.numbers}
+    if c.cnj:
+        return {"cnj:" + _digits(c.cnj)}
+    if c.kind == "case":
+        return {f"case:{fold_key(c.case_class or '')}:{_digits(c.number)}"}
+    return {"text:" + fold_key(c.text)}
+
+
+class SourceIndex:
+    def __init__(self, sources: Iterable[str]):
+        self.keys: set[str] = set()
+        self.folded: list[str] = []
+        for s in sources:
+            self.folded.append(fold_key(s))
+            for c in extract(s):
+                ks = citation_keys(c)
+                self.keys |= ks
+                self.keys |= {k.split("#", 1)[0] for k in ks}
+                self.keys |= {re.sub(r"@\d+", "", k) for k in list(self.keys)}
+
+    def contains(self, c: Citation) -> bool:
+        ks = citation_keys(c)
+        if ks and ks <= self.keys:
+            return True
+        core = fold_key(c.core_text)
+        return len(core) >= 4 and any(core in f for f in self.folded)
+
+
+# --------------------------------------------------------------------------- entry point
+
+def check_citation(c: Citation, today: _dt.date, index: SourceIndex | None = None) -> CheckedCitation:
+    reasons: list[Reason] = []
+    known_ok = False
+    if c.kind in ("case", "cnj"):
+        reasons += _check_case(c, today)
+    elif c.kind == "legislation":
+        if c.cnj:
+            reasons += _check_cnj(c, today)
+        r, known_ok = _check_legislation(c, today)
+        reasons += r
+    elif c.kind == "sumula":
+        reasons += _check_sumula(c, today)
+    in_sources = None
+    if index is not None:
+        in_sources = index.contains(c)
+        if in_sources:
+            reasons.append(Reason("IN_SOURCES", "consta dos documentos de origem", "info"))
+        else:
+            reasons.append(Reason("NOT_IN_SOURCES", "não consta dos documentos de origem", "warning"))
+    if any(r.severity == "error" for r in reasons):
+        verdict = Verdict.INCONSISTENT
+    elif in_sources or known_ok:
+        verdict = Verdict.VERIFIED
+    else:
+        verdict = Verdict.UNVERIFIED
+    return CheckedCitation(c, verdict, in_sources, reasons)
+
+
+def check_text(text: str, sources: list[str] | None = None, today: _dt.date | None = None) -> CheckReport:
+    """Extract every citation of `text` and give each a verdict.
+
+    `sources`: texts of the documents the answer was based on (None: no source check, in_sources is
+    None). `today`: the date that counts as "now" for future-date checks (default: the real today)."""
+    today = today or _dt.date.today()
+    index = SourceIndex(sources) if sources is not None else None
+    return CheckReport(text, [check_citation(c, today, index) for c in extract(text)])
