@@ -358,7 +358,7 @@ def _cases(text: str) -> list[Citation]:
         elif re.match(r"\d\.\d{4}\.\d{2}\.", num):
             c.court = "TJMG"
         if m.group("pre"):
-            c.incidents += [p for p in re.split(r"\s+(?i:n[oa]s?|em)\s+", m.group("pre").strip()) if p]
+            c.incidents += [p.strip() for p in re.split(r"\s+(?i:n[oa]s?|em)(?=\s|$)", m.group("pre").strip()) if p.strip()]
         if m.group("suf"):
             c.incidents += [s for s in re.split(r"[\s-]+", m.group("suf").strip()) if s]
         out.append(c)

@@ -163,7 +163,8 @@ def compiled() -> Compiled:
     cnj_number = r"(?P<cnjnum>\d{1,7}\s?-\s?\d{2}\.\d{4}\.\d\.\d{2}\.\d{4})"
     year = (r"(?:\s?/\s?(?P<year>\d{4}|\d{2})(?!\d)"
             r"|,?\s+(?i:de)\s+(?:" + date_regex("n") + r"|(?P<year2>\d{4})(?!\d)))?")
-    local_suffix = r"(?:,?\s+(?P<lsuf>(?i:" + "|".join(q["local_suffix_regex"]) + r")(?![\w])))?"
+    issuer = r"(?:\s+(?i:d[oa])\s+(?:" + "|".join(db["norm_issuers"]) + r")(?![\w]))?"
+    local_suffix = issuer + r"(?:,?\s+(?P<lsuf>(?i:" + "|".join(q["local_suffix_regex"]) + r")(?![\w])))?"
     head = "(?P<kind>" + names_regex(plain_names) + "|" + abbr_regex(plain_abbr) + ")"
     head_y = "(?P<kindy>" + abbr_regex(year_abbr) + ")"
     numbered = re.compile(

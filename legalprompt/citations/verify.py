@@ -152,6 +152,8 @@ def _check_numbering(c: Citation, today: _dt.date) -> list[Reason]:
         return [Reason("NUMBER_NOT_IN_YEAR", f"nenhuma {label} foi editada em {y}", _sev(row.confidence))]
     lo = row.first if row.first is not None else 1
     hi = row.last
+    if row.year_to == max(r.year_to for r in rows):
+        hi = None             # the newest year in the table is still open: later numbers may exist
     if lo <= n and (hi is None or n <= hi):
         return []
     domain = _numbering_domain_min(kind)
@@ -225,12 +227,12 @@ def _check_sumula(c: Citation, today: _dt.date) -> list[Reason]:
                               f"{label} {n} do {court} não existe: a série terminou na {row.max_number}",
                               _sev(row.confidence)))
             continue
-        years = max(0.0, (today - row.as_of).days / 365.25)
+        years = max(0.0, (today - row.as_of).days / 365.25) if row.as_of else 0.0
         allowance = row.max_number + math.ceil(row.growth_per_year * max(1.0, years))
         if n > allowance:
             out.append(Reason("SUMULA_OUT_OF_RANGE",
                               f"{label} {n} do {court} não pode existir: a última conhecida é a {row.max_number} "
-                              f"({_fmt(row.as_of)}) e, no ritmo de edição da série, a numeração não chega a {n} até hoje",
+                              f"({_fmt(row.as_of) if row.as_of else 'data desconhecida'}) e, no ritmo de edição da série, a numeração não chega a {n} até hoje",
                               _sev(row.confidence)))
         else:
             out.append(Reason("SUMULA_ABOVE_KNOWN",
