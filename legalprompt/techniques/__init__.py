@@ -1,0 +1,1 @@
+"""Prompt techniques: priming, "limar o texto", template loading and sandboxed rendering."""
