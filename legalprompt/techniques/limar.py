@@ -52,7 +52,7 @@ _NEG_SCOPE = {"light": 3, "medium": 2, "strong": 1}
 _BACK_LIMIT = 6      # units scanned backwards from a post-posed negator ("pedido julgado improcedente")
 _FWD_LIMIT = 10      # units scanned forwards from a negator
 
-_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*|\S")
+_TOKEN = re.compile(r"([^\W_]+(?:[-'’][^\W_]+)*)|(\S)")
 _MONTHS = "janeiro|fevereiro|março|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro"
 _UNITS = (r"anos?|m[eê]s(?:es)?|dias?|horas?|minutos?|semanas?|sal[áa]rios?[ -]m[íi]nimos?|reais|real|d[óo]lares|"
           r"por\s+cento|vezes|parcelas?|presta[çc](?:[ãa]o|[õo]es)|quilos?|gramas?|metros?(?:\s+quadrados)?|hectares?|"
@@ -125,7 +125,7 @@ def lexicon() -> _Lexicon:
     phrases: dict[str, list] = {}
     for kind, name in (("expr", "expressions.txt"), ("filler", "fillers.txt")):
         for ln in _read_list(name):
-            keys = tuple(fold(t) for t in _TOKEN.findall(ln) if t[0].isalnum())
+            keys = tuple(fold(m.group()) for m in _TOKEN.finditer(ln) if m.lastindex == 1)
             if keys:
                 phrases.setdefault(keys[0], []).append((keys, kind))
     for lst in phrases.values():
@@ -185,7 +185,8 @@ def citation_spans(text: str) -> list[tuple[int, int, str]]:
 
 def number_spans(text: str) -> list[tuple[int, int, str]]:
     """Numbers, amounts and dates, plus every whitespace-delimited chunk with a digit in it
-    ("I/175", "2.203/2.207", "AgRg-ED") without its surrounding punctuation."""
+    ("I/175", "2.203/2.207") without its surrounding punctuation; overlapping matches are merged,
+    so the spans are ordered and disjoint."""
     spans = [(m.start(), m.end(), m.group()) for m in _NUMBER.finditer(text)]
     spans += [(m.start(), m.end(), m.group()) for m in _ROMAN_AFTER_ITEM.finditer(text)]
     for m in _DIGIT_CHUNK.finditer(text):
@@ -197,7 +198,14 @@ def number_spans(text: str) -> list[tuple[int, int, str]]:
         if a < b:
             spans.append((a, b, text[a:b]))
     spans.sort()
-    return spans
+    merged: list[tuple[int, int]] = []
+    for a, b, _ in spans:
+        if merged and a < merged[-1][1]:
+            if b > merged[-1][1]:
+                merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return [(a, b, text[a:b]) for a, b in merged]
 
 
 # Unit kinds
@@ -216,7 +224,12 @@ def _units(text: str, spans: list[tuple[int, int]]) -> tuple[list[int], list[int
     n_spans = len(spans)
     cur_end = -1
     for m in _TOKEN.finditer(text):
-        s, e = m.start(), m.end()
+        s, e = m.span()
+        if s >= cur_end and (si >= n_spans or spans[si][0] >= e):
+            starts.append(s)             # the common case: a plain token outside every span
+            ends.append(e)
+            kinds.append(_WORD if m.lastindex == 1 else _PUNCT)
+            continue
         if s < cur_end:                       # inside the open span unit: extend it
             if e > cur_end:
                 cur_end = e
@@ -242,7 +255,7 @@ def _units(text: str, spans: list[tuple[int, int]]) -> tuple[list[int], list[int
             continue
         starts.append(s)
         ends.append(e)
-        kinds.append(_WORD if text[s].isalnum() else _PUNCT)
+        kinds.append(_WORD if m.lastindex == 1 else _PUNCT)
     return starts, ends, kinds
 
 
@@ -336,9 +349,10 @@ def limar(text: str, level: str = "medium") -> LimarResult:
                     found = True
                     break
                 j -= 1
-            if found:
-                for t in range(j, i):
-                    scope_mark[t] = True
+            # The head noun and what lies between ("recurso foi desprovido"); with no head in the
+            # clause, the function words before the negator ("É inadmissível").
+            for t in range(j if found else j + 1, i):
+                scope_mark[t] = True
             forward = True     # "julgou improcedente o pedido": the object may follow too
         if forward:
             limit = k_scope if direction == "fwd" else 1
@@ -486,7 +500,10 @@ def _join(text, a, b, silent, starts, ends, keys, connectors) -> str:
     """The text between two kept units when only function words were dropped: the punctuation,
     the connectors this level keeps, and collapsed whitespace."""
     if not silent:
-        return _WS.sub(_ws, text[a:b])
+        between = text[a:b]
+        if between == " " or not between:
+            return between
+        return _WS.sub(_ws, between)
     parts = []
     pos = a
     for i in silent:
