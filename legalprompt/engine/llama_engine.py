@@ -113,6 +113,7 @@ class Engine:
         self.load_s = time.perf_counter() - t0
         self.n_ctx = self.llm.n_ctx()
         self._lock = threading.Lock()
+        self._canonical = 0  # leading KV positions computed in canonical full chunks (see _eval_reusing_prefix)
         self._vocab = self.llm._model.vocab
         import ctypes
 
@@ -190,22 +191,32 @@ class Engine:
     # -- evaluation -------------------------------------------------------------------------------
     def _eval_reusing_prefix(self, tokens: list[int]) -> int:
         """Evaluate `tokens`, keeping the KV cache of the longest prefix shared with the last request.
-        Returns how many tokens were reused. Caller holds the lock."""
+        Returns how many tokens were reused. Caller holds the lock.
+
+        Determinism: llama.cpp's kernels give slightly different numbers for the same token in batches
+        of different sizes, which is enough to change a sampled answer. So a prompt is always evaluated
+        in the same shape, cached or not: the body in chunks of n_batch aligned to position 0, then the
+        last token alone; and only whole chunks evaluated in that shape are reused. Same seed, same
+        prompt, same output, whatever ran before."""
         llm = self.llm
+        n = len(tokens)
+        chunk = llm.n_batch
         common = 0
         if llm.n_tokens > 0:
-            for a, b in zip(llm._input_ids[: llm.n_tokens], tokens):
+            for a, b in zip(llm._input_ids[: min(llm.n_tokens, self._canonical)], tokens):
                 if a != b:
                     break
                 common += 1
-        # At least one token must be decoded so the logits belong to this prompt's last position.
-        reuse = min(common, len(tokens) - 1)
+        reuse = min(common, n - 1) // chunk * chunk
         if reuse > 0 and llm._ctx.kv_cache_seq_rm(-1, reuse, -1):
             llm.n_tokens = reuse
         else:
             reuse = 0
             llm.reset()
-        llm.eval(tokens[reuse:])
+            llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+        llm.eval(tokens[reuse : n - 1])
+        self._canonical = (n - 1) // chunk * chunk
+        llm.eval(tokens[n - 1 :])
         return reuse
 
     def next_tokens(self, text: str, top_k: int = 10) -> list[Candidate]:
