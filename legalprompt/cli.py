@@ -20,11 +20,6 @@ COMMANDS = [
 ]
 
 
-class _PtHelpFormatter(argparse.HelpFormatter):
-    def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, prefix or "uso: ")
-
-
 def _translate_argparse() -> None:
     """argparse's own strings are English; the user's language is pt-BR."""
     table = {
@@ -48,7 +43,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="legalprompt",
         description="Redação jurídica com um modelo de linguagem local, com verificação de citações inventadas.",
-        formatter_class=_PtHelpFormatter,
     )
     from legalprompt import __version__
 
