@@ -22,7 +22,7 @@ from functools import lru_cache
 from legalprompt.citations.models import Citation, DateRef, Span
 from legalprompt.citations.patterns import NUM_SIGN, WB, compiled, date_regex, fold_key, load_json
 
-MAX_CHAIN_TOKENS = 120
+MAX_CHAIN_TOKENS = 400
 META_WINDOW = 320
 META_GAP = 60
 
@@ -132,13 +132,20 @@ _NAME_STOP = {"turma", "tribunal", "pleno", "plenario", "secao", "camara", "cort
 
 # --------------------------------------------------------------------------- legislation
 
+@lru_cache(maxsize=1)
+def _local_qualifiers() -> frozenset[str]:
+    return frozenset(fold_key(w) for w in load_json("patterns.json")["norm_qualifiers"]["local"])
+
+
 def _norm_from_numbered(m: re.Match, text: str) -> Citation:
     C = compiled()
     g = m.groupdict()
     kind_word = g["kind"] or g["kindy"]
     kind = C.kind_lookup.get(fold_key(kind_word), "lei")
     quals = " ".join(q for q in (g.get("qual1"), g.get("qual2")) if q)
-    local = bool(g.get("lsuf")) or bool(re.search(r"(?i)distrital|estadual|municipal|/DF", quals))
+    local_words = _local_qualifiers()
+    local = bool(g.get("lsuf")) or any(fold_key(q) in local_words for q in (g.get("qual1"), g.get("qual2")) if q) \
+        or bool(re.search(r"(?i)distrital|estadual|municipal|/DF", quals))
     if re.search(r"(?i)complementar", quals) and kind == "lei":
         kind = "lei_complementar"
     c = Citation(kind="legislation", text=m.group(0), start=m.start(), end=m.end(), norm_kind=kind, local=local,
@@ -294,13 +301,16 @@ def _legislation(text: str) -> list[Citation]:
     for m in C.named.finditer(text):
         out.append(_norm_from_named(m))
     # provision chains, attached to the norm that follows them
+    covered = -1          # triggers inside a chain already walked start no new walk (keeps it linear)
     for t in rx["prov_trigger"].finditer(text):
         start = t.start()
-        limit = min(n, start + 1500)
+        if start < covered:
+            continue
+        limit = min(n, start + 4000)
         parsed = _parse_chain(text, start, limit)
         if not parsed:
             continue
-        end, articles, _ = parsed
+        end, articles, covered = parsed
         norm = _match_norm(text, end, min(n, end + 200))
         if norm is None:
             continue

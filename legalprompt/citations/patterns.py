@@ -129,6 +129,7 @@ class Compiled:
     extra: dict = field(default_factory=dict)
 
 
+@lru_cache(maxsize=65536)
 def fold_key(s: str) -> str:
     """Lower-case, accent-free, single-spaced form used for table look-ups."""
     import unicodedata

@@ -139,10 +139,27 @@ def _numbering_domain_min(kind: str) -> int | None:
     return min(r.first for r in rows) if rows else None
 
 
+def federal_numbering_applies(c: Citation) -> bool:
+    """Whether the federal numbering table can judge this citation's number and year.
+
+    Not for local norms; not for complementary laws unless written "federal" (state and municipal
+    complementary laws share the same small numbers, so "LC 85/98" in a state court's text is
+    usually a state law)."""
+    if c.kind != "legislation" or c.local or c.norm_number is None or c.norm_year is None:
+        return False
+    if c.norm_kind not in tables.law_numbering():
+        return False
+    if c.norm_kind == "lei_complementar" and not re.search(r"(?i)federal", c.norm_text or ""):
+        return False
+    domain = _numbering_domain_min(c.norm_kind)
+    # below every federal number we know: more likely a state or municipal norm than a federal one
+    return domain is not None and c.norm_number >= domain
+
+
 def _check_numbering(c: Citation, today: _dt.date) -> list[Reason]:
     kind, n, y = c.norm_kind, c.norm_number, c.norm_year
     rows = tables.law_numbering().get(kind or "")
-    if c.local or not rows or n is None or y is None:
+    if not federal_numbering_applies(c):
         return []
     label = _KIND_LABEL.get(kind, kind)
     row = next((r for r in rows if r.year_from <= y <= r.year_to), None)
@@ -156,9 +173,6 @@ def _check_numbering(c: Citation, today: _dt.date) -> list[Reason]:
         hi = None             # the newest year in the table is still open: later numbers may exist
     if lo <= n and (hi is None or n <= hi):
         return []
-    domain = _numbering_domain_min(kind)
-    if domain is None or n < domain:
-        return []     # below every federal number we know: more likely a state/municipal norm
     years = sorted({yy for r in rows if r.first is not None and r.first <= n and (r.last is None or n <= r.last)
                     for yy in range(r.year_from, r.year_to + 1)})
     where = f"; esse número é de {years[0]}" + (f"–{years[-1]}" if len(years) > 1 else "") if years else ""
@@ -329,4 +343,15 @@ def check_text(text: str, sources: list[str] | None = None, today: _dt.date | No
     None). `today`: the date that counts as "now" for future-date checks (default: the real today)."""
     today = today or _dt.date.today()
     index = SourceIndex(sources) if sources is not None else None
-    return CheckReport(text, [check_citation(c, today, index) for c in extract(text)])
+    cits = extract(text)
+    resolve_locality(cits)
+    return CheckReport(text, [check_citation(c, today, index) for c in cits])
+
+
+def resolve_locality(cits: list[Citation]) -> None:
+    """A norm written once as local ("Lei Paulista nº 11.819/2005") is local everywhere in the same text."""
+    local = {(c.norm_kind, c.norm_number) for c in cits if c.kind == "legislation" and c.local and c.norm_number}
+    for c in cits:
+        if c.kind == "legislation" and not c.local and (c.norm_kind, c.norm_number) in local:
+            c.local = True
+            c.norm_key = None
