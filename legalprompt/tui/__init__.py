@@ -1,0 +1,1 @@
+"""Terminal UI (Textual). Nothing in the core imports this package."""

@@ -1,0 +1,229 @@
+"""The legalprompt Textual app: screens for drafting, limar, tokens, compare, history and model.
+
+The engine (llama.cpp) is imported and loaded in a thread worker after the first screen paints, so the
+app opens at once; every screen watches `model_status` and enables what needs the model when it is ready.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from legalprompt.config import Settings, load_settings
+from legalprompt.errors import LegalPromptError
+from legalprompt.tui.screens.compare import CompareScreen
+from legalprompt.tui.screens.draft import DraftScreen
+from legalprompt.tui.screens.export import ExportScreen
+from legalprompt.tui.screens.history import HistoryScreen
+from legalprompt.tui.screens.limar import LimarScreen
+from legalprompt.tui.screens.model import ModelScreen
+from legalprompt.tui.screens.tokens import TokensScreen
+
+SCREEN_TITLES = {
+    "redacao": "Redação", "limar": "Limar", "tokens": "Tokens", "comparar": "Comparar",
+    "historico": "Histórico", "modelo": "Modelo",
+}
+
+
+@dataclass
+class LastAnswer:
+    """The answer on the Redação screen, for export."""
+
+    text: str
+    prefill: str
+    template: str
+    model: str
+    seed: int | None
+    run_id: int | None
+    status: str
+    citations: list[dict[str, Any]]
+
+
+def tui_threads(settings: Settings) -> int | None:
+    """Threads for llama.cpp inside the TUI. An explicit setting wins; otherwise every physical core.
+
+    bench/tui_latency.py measures the alternative (cores - 1, leaving one core to the UI): on the 2-core
+    machine it was measured on, key latency while generating was already low with every core, and one
+    thread less costs a large share of the generation speed, so the default stays at every core."""
+    return settings.threads
+
+
+class LegalPromptApp(App):
+    TITLE = "legalprompt"
+    SUB_TITLE = "redação jurídica com modelo local"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    MODES = {
+        "redacao": DraftScreen, "limar": LimarScreen, "tokens": TokensScreen, "comparar": CompareScreen,
+        "historico": HistoryScreen, "modelo": ModelScreen,
+    }
+    DEFAULT_MODE = "redacao"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "sair", priority=True),
+        Binding("ctrl+p", "command_palette", "comandos", show=False, priority=True),
+        Binding("f2", "show('redacao')", "Redação", show=False),
+        Binding("f3", "show('limar')", "Limar", show=False),
+        Binding("f4", "show('tokens')", "Tokens", show=False),
+        Binding("f6", "show('comparar')", "Comparar", show=False),
+        Binding("f7", "show('historico')", "Histórico", show=False),
+        Binding("f8", "show('modelo')", "Modelo", show=False),
+        Binding("ctrl+s", "export", "exportar"),
+        Binding("ctrl+c", "help_quit", show=False, system=True),
+    ]
+
+    model_status: reactive[str] = reactive("")
+    """'loading' | 'ready' | 'error' | 'off' — screens watch it."""
+
+    def __init__(self, settings: Settings | None = None, document: str | None = None, load_model: bool = True,
+                 model_overrides: dict[str, Any] | None = None):
+        super().__init__()
+        if settings is None:
+            settings, _ = load_settings(model_overrides or {})
+        self.settings = settings
+        self.initial_document = document
+        self.load_model = load_model
+        self.engine = None
+        self.model_message = "modelo não carregado"
+        self.last_answer: LastAnswer | None = None
+        self._cancels: set[threading.Event] = set()
+        self.draft_screen: DraftScreen | None = None
+
+    # -- engine -----------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.model_status = "off"
+        if self.load_model:
+            # Paint first, then pay for importing llama.cpp and loading the model.
+            self.call_after_refresh(self.reload_engine)
+
+    def reload_engine(self, **overrides: Any) -> None:
+        if self.model_status == "loading":
+            self.notify("o modelo já está carregando; aguarde", severity="warning")
+            return
+        if self.is_generating():
+            self.notify("pare a geração (Esc) antes de trocar de modelo", severity="warning")
+            return
+        data = self.settings.model_dump()
+        data.update({k: v for k, v in overrides.items()})
+        try:
+            settings = Settings.model_validate(data)
+        except Exception as exc:  # pydantic validation: show it, keep the old settings
+            self.notify(f"configuração inválida: {exc}", severity="error")
+            return
+        self.settings = settings
+        self.model_message = f"carregando o modelo {settings.model or 'padrão'}…"
+        self.model_status = "loading"
+        self._load_engine(settings)
+
+    @work(thread=True, exclusive=True, group="engine")
+    def _load_engine(self, settings: Settings) -> None:
+        from legalprompt.engine.loader import load_engine
+        from legalprompt.engine.params import parse_gpu_layers
+
+        try:
+            parse_gpu_layers(settings.gpu_layers)
+            threads = tui_threads(settings)
+            if threads != settings.threads:
+                settings = settings.model_copy(update={"threads": threads})
+            old = self.engine
+            self.engine = None
+            if old is not None:
+                old.llm.close()
+            engine = load_engine(settings)
+        except LegalPromptError as exc:
+            self.call_from_thread(self._engine_failed, exc.message)
+            return
+        self.call_from_thread(self._engine_ready, engine)
+
+    def _engine_ready(self, engine) -> None:
+        self.engine = engine
+        info = engine.info()
+        gpu = f"{engine.gpu_layers} camadas na GPU" if engine.gpu_supported else "CPU"
+        self.model_message = (f"{info['name']} · contexto {info['n_ctx']} · {info['threads']} threads · {gpu} · "
+                              f"carregado em {engine.load_s:.1f}s")
+        self.model_status = "ready"
+        for w in engine.warnings:
+            self.notify(w, severity="warning", timeout=10)
+
+    def _engine_failed(self, message: str) -> None:
+        self.engine = None
+        self.model_message = f"erro ao carregar o modelo: {message}"
+        self.model_status = "error"
+        self.notify(message, title="Modelo", severity="error", timeout=15)
+
+    # -- generation bookkeeping (so quitting stops every stream) -----------------------------------
+    def register_cancel(self, ev: threading.Event) -> None:
+        self._cancels.add(ev)
+
+    def release_cancel(self, ev: threading.Event) -> None:
+        self._cancels.discard(ev)
+
+    def is_generating(self) -> bool:
+        return bool(self._cancels)
+
+    async def action_quit(self) -> None:
+        for ev in list(self._cancels):
+            ev.set()
+        self.exit()
+
+    # -- navigation -------------------------------------------------------------------------------
+    def action_show(self, mode: str) -> None:
+        if mode in self.MODES and self.current_mode != mode:
+            self.switch_mode(mode)
+
+    def action_export(self) -> None:
+        if self.last_answer is None or not self.last_answer.text:
+            self.notify("não há resposta para exportar: gere uma na tela Redação (F5)", severity="warning")
+            return
+        self.push_screen(ExportScreen(self.last_answer))
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder="Procurar comandos…", id="--command-palette"))
+
+    def action_help_quit(self) -> None:
+        self.notify("Para sair, use [b]ctrl+q[/b]", title="Sair?")
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for mode, title in SCREEN_TITLES.items():
+            yield SystemCommand(f"Ir para {title}", f"abre a tela {title}", lambda m=mode: self.action_show(m))
+        draft = self.draft_screen
+        if draft is not None:
+            yield SystemCommand("Gerar resposta", "gera a resposta com os parâmetros atuais (F5)",
+                                lambda: self._on_draft("action_generate"))
+            yield SystemCommand("Parar geração", "interrompe a geração e guarda a resposta parcial (Esc)",
+                                draft.action_stop)
+            yield SystemCommand("Gerar de novo com outra semente", "nova semente aleatória (ctrl+r)",
+                                lambda: self._on_draft("action_regenerate"))
+            yield SystemCommand("Continuar a resposta", "continua de onde parou (ctrl+t)",
+                                lambda: self._on_draft("action_continue"))
+            yield SystemCommand("Abrir documento", "foca o campo do caminho do arquivo (ctrl+o)",
+                                lambda: self._on_draft("action_open_focus"))
+        yield SystemCommand("Exportar resposta", "salva em .md ou .docx, ou copia (ctrl+s)", self.action_export)
+        yield SystemCommand("Recarregar modelo", "carrega o modelo de novo com a configuração atual",
+                            self.reload_engine)
+        yield SystemCommand("Alternar tema claro/escuro", "troca entre os temas claro e escuro",
+                            self._toggle_dark)
+        yield SystemCommand("Sair", "fecha o legalprompt (ctrl+q)", self.action_quit)
+
+    def _on_draft(self, action: str) -> None:
+        if self.current_mode != "redacao":
+            self.switch_mode("redacao")
+        assert self.draft_screen is not None
+        self.call_after_refresh(getattr(self.draft_screen, action))
+
+    def _toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
+
+
+def main() -> None:  # pragma: no cover - manual entry point
+    LegalPromptApp(document=os.environ.get("LEGALPROMPT_TUI_DOCUMENT")).run()

@@ -1,0 +1,162 @@
+"""Histórico: the runs stored in the history database, searchable; open one, re-run it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from legalprompt.errors import LegalPromptError
+from legalprompt.tui.screens.base import BaseScreen
+
+_STATUS = {"ok": "concluída", "cancelled": "interrompida", "error": "erro", "running": "em andamento"}
+
+
+class HistoryScreen(BaseScreen):
+    MODE = "historico"
+    BINDINGS = [
+        Binding("ctrl+r", "rerun", "rodar de novo", priority=True),
+        Binding("ctrl+f", "focus_search", "buscar", priority=True),
+        Binding("f5", "reload", "atualizar", priority=True),
+    ]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.records = []
+        self.current = None
+        self._timer: Timer | None = None
+
+    def compose(self):
+        yield self.nav()
+        with Horizontal(id="history-main"):
+            with Vertical(id="history-left"):
+                yield Input(placeholder="buscar no texto, template, documento ou prefill", id="history-search",
+                            compact=True)
+                yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="history-right"):
+                yield Label("Execução", classes="pane-title", id="history-title")
+                with VerticalScroll(id="history-detail-scroll"):
+                    yield Static("escolha uma execução na lista", id="history-detail")
+                with Horizontal(id="history-buttons"):
+                    yield Button("Rodar de novo", id="history-rerun", compact=True, disabled=True)
+        yield from self.bottom()
+
+    def on_mount(self) -> None:
+        t = self.query_one("#history-table", DataTable)
+        t.add_column("#", key="id")
+        t.add_column("data", key="date")
+        t.add_column("template", key="template")
+        t.add_column("situação", key="status")
+        t.add_column("resposta", key="answer")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#history-search", Input).focus()
+
+    def reload(self) -> None:
+        from legalprompt.store.history import History
+
+        query = self.query_one("#history-search", Input).value.strip() or None
+        try:
+            h = History()
+            try:
+                self.records = h.search(query, limit=300)
+            finally:
+                h.close()
+        except LegalPromptError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        t = self.query_one("#history-table", DataTable)
+        t.clear()
+        for r in self.records:
+            preview = (r.output or "").replace("\n", " ")[:60]
+            t.add_row(str(r.id), (r.started_at or "")[:16].replace("T", " "), r.template or r.command,
+                      _STATUS.get(r.status, r.status), preview, key=str(r.id))
+        self.query_one("#history-title", Label).update(
+            f"Execução — {len(self.records)} no histórico" + (f" com '{query}'" if query else ""))
+        if self.records:
+            self.show_record(self.records[0])
+
+    @on(Input.Changed, "#history-search")
+    def _search_changed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(0.3, self.reload)
+
+    @on(DataTable.RowHighlighted, "#history-table")
+    def _row(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value if event.row_key else None
+        for r in self.records:
+            if str(r.id) == key:
+                self.show_record(r)
+                break
+
+    def show_record(self, r) -> None:
+        self.current = r
+        t = Text()
+
+        def section(title: str, body: str, style: str = "") -> None:
+            t.append(f"{title}\n", style="bold underline")
+            t.append((body or "—").rstrip() + "\n\n", style=style)
+
+        params = {k: v for k, v in (r.params or {}).items() if k != "stop"}
+        section(f"#{r.id} · {_STATUS.get(r.status, r.status)} · {r.model_name or ''} · semente {r.seed}",
+                f"template: {r.template or '—'} · documento: {r.document or '—'}\n"
+                f"parâmetros: {json.dumps(params, ensure_ascii=False)}")
+        section("Resposta", r.output)
+        if r.citations:
+            section("Citações", "\n".join(f"[{c.get('verdict')}] {c.get('text')}" for c in r.citations))
+        section("Início da resposta (prefill)", r.prefill or "", style="bold")
+        section("Prompt", r.prompt or "")
+        if r.error:
+            section("Erro", r.error, style="red")
+        self.query_one("#history-detail", Static).update(t)
+        self.query_one("#history-rerun", Button).disabled = False
+
+    @on(Button.Pressed, "#history-rerun")
+    def _rerun_pressed(self) -> None:
+        self.action_rerun()
+
+    def action_rerun(self) -> None:
+        r = self.current
+        if r is None:
+            self.notify("escolha uma execução na lista", severity="warning")
+            return
+        draft = self.app.draft_screen
+        if draft is None:
+            return
+        self.app.switch_mode("redacao")
+        draft.load_run(r)
+        if r.document and Path(r.document).is_file():
+            draft.query_one("#doc-path").value = r.document
+            self._rerun_with_file(draft, r.document)
+            return
+        if not draft.document_text().strip():
+            self.notify("o documento desta execução não está disponível: abra-o na tela Redação e aperte F5",
+                        severity="warning")
+            return
+        self.notify("documento original indisponível: rodando sobre o documento aberto", severity="warning")
+        draft.call_after_refresh(draft.action_generate)
+
+    def _rerun_with_file(self, draft, path: str) -> None:
+        from legalprompt.batch.readers import read_document
+
+        try:
+            doc = read_document(Path(path))
+        except LegalPromptError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        draft.set_document(doc.text, path)
+        draft.call_after_refresh(draft.action_generate)

@@ -1,0 +1,112 @@
+"""Limar: the document after "limar o texto" at a chosen level, with token counts before and after."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Label, Select, TextArea
+
+from legalprompt.errors import LegalPromptError
+from legalprompt.tui.screens.base import BaseScreen
+
+LEVELS = [("leve", "light"), ("médio", "medium"), ("forte", "strong")]
+
+
+class LimarScreen(BaseScreen):
+    MODE = "limar"
+    BINDINGS = [
+        Binding("f5", "limar", "limar", priority=True),
+        Binding("ctrl+u", "use", "usar na redação", priority=True),
+    ]
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.result = None
+
+    def compose(self):
+        yield self.nav()
+        with Horizontal(id="limar-controls", classes="field-row"):
+            yield Label("Nível", classes="field-label-short")
+            yield Select(LEVELS, value="medium", allow_blank=False, id="limar-level", compact=True)
+            yield Button("Limar", id="limar-run", compact=True)
+            yield Button("Usar na redação", id="limar-use", compact=True, disabled=True)
+        with Horizontal(id="limar-main"):
+            with Vertical():
+                yield Label("Original", classes="pane-title", id="limar-before-title")
+                yield TextArea(id="limar-before", read_only=True, soft_wrap=True)
+            with Vertical():
+                yield Label("Limado", classes="pane-title", id="limar-after-title")
+                yield TextArea(id="limar-after", soft_wrap=True)
+        yield from self.bottom()
+
+    def on_screen_resume(self) -> None:
+        draft = self.app.draft_screen
+        if draft is not None:
+            text = draft.document_text()
+            before = self.query_one("#limar-before", TextArea)
+            if text != before.text:
+                before.load_text(text)
+                self.query_one("#limar-before-title", Label).update(f"Original · {len(text)} caracteres")
+
+    @on(Button.Pressed, "#limar-run")
+    def _run_pressed(self) -> None:
+        self.action_limar()
+
+    @on(Button.Pressed, "#limar-use")
+    def _use_pressed(self) -> None:
+        self.action_use()
+
+    def action_limar(self) -> None:
+        text = self.query_one("#limar-before", TextArea).text
+        if not text.strip():
+            self.notify("não há documento: abra ou cole um na tela Redação (F2)", severity="warning")
+            return
+        level = str(self.query_one("#limar-level", Select).value)
+        self.status.set_activity("limando…")
+        self._limar(text, level)
+
+    @work(thread=True, exclusive=True, group="limar")
+    def _limar(self, text: str, level: str) -> None:
+        from legalprompt.techniques.limar import limar
+
+        try:
+            result = limar(text, level)
+        except LegalPromptError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        engine = self.app.engine
+        counts = None
+        if engine is not None:
+            counts = (len(engine.tokenize(text)), len(engine.tokenize(result.text)))
+        self.app.call_from_thread(self._show, result, counts)
+
+    def _show(self, result, counts) -> None:
+        self.result = result
+        self.query_one("#limar-after", TextArea).load_text(result.text)
+        before = self.query_one("#limar-before", TextArea).text
+        if counts:
+            tb, ta = counts
+            cut = 100 * (1 - ta / tb) if tb else 0.0
+            self.query_one("#limar-before-title", Label).update(f"Original · {tb} tokens · {len(before)} caracteres")
+            self.query_one("#limar-after-title", Label).update(
+                f"Limado · {ta} tokens ({cut:.0f}% a menos) · {len(result.text)} caracteres")
+        else:
+            self.query_one("#limar-after-title", Label).update(
+                f"Limado · {len(result.text)} caracteres ({100 * (1 - result.ratio):.0f}% a menos; tokens: "
+                "aguardando o modelo)")
+        kept = len(result.kept_citations)
+        self.status.set_activity(f"nível {result.level}: {kept} citações, {len(result.kept_numbers)} números e "
+                                 f"{len(result.kept_negations)} negações preservadas")
+        self.query_one("#limar-use", Button).disabled = False
+
+    def action_use(self) -> None:
+        text = self.query_one("#limar-after", TextArea).text
+        draft = self.app.draft_screen
+        if self.result is None or not text.strip() or draft is None:
+            self.notify("lime o texto antes (F5)", severity="warning")
+            return
+        label = f"{draft.document_label or 'texto'} (limado, {self.result.level})"
+        draft.set_document(text, label)
+        self.app.switch_mode("redacao")
+        self.notify("texto limado posto como documento da redação", title="Limar")
