@@ -86,7 +86,8 @@ class PromptTemplate(BaseModel):
         return self.meta.name
 
     def resolve_inputs(self, given: dict[str, Any]) -> dict[str, Any]:
-        unknown = sorted(set(given) - set(self.meta.inputs))
+        doc_key = self.meta.document_input
+        unknown = sorted(set(given) - set(self.meta.inputs) - {doc_key})
         if unknown:
             raise UserInputError(f"o template '{self.name}' não tem a entrada {', '.join(unknown)}; "
                                  f"entradas: {', '.join(self.meta.inputs) or 'nenhuma'}")
@@ -101,6 +102,8 @@ class PromptTemplate(BaseModel):
                                      + (f" ({spec.description})" if spec.description else ""))
             else:
                 values[key] = ""
+        if doc_key not in self.meta.inputs:  # the document is always an input, declared or not
+            values[doc_key] = given.get(doc_key, "")
         return values
 
     def render(self, inputs: dict[str, Any]) -> str:
