@@ -1,0 +1,196 @@
+"""Send batch work to an OpenAI-compatible completion server instead of the local model.
+
+Works with llama.cpp's `llama-server` (parallel slots, `-np N`), `python -m llama_cpp.server`, and
+vLLM. Choice made here: POST `{URL}/v1/completions` with the prompt as plain text, rendered by us as
+the same plain frame the local base models get (template instructions, then the document, then the
+prefill), not `/v1/chat/completions`. A chat endpoint cannot continue a prefilled assistant turn,
+and a plain completion keeps the instructions as the shared first part of every prompt, which the
+servers' prefix caches (llama-server's `cache_prompt`, vLLM's automatic prefix caching) reuse.
+
+No third-party HTTP client is needed: urllib in a thread pool keeps N requests in flight. Transient
+failures (HTTP 408/409/425/429/5xx, connection refused or reset, timeouts) are retried with
+exponential backoff and jitter, honouring `Retry-After`; anything else fails the document at once
+with the server's message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any
+
+from legalprompt.engine.params import SamplingParams
+from legalprompt.errors import ModelError, UserInputError
+
+TRANSIENT_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+API_KEY_ENV = "LEGALPROMPT_API_KEY"
+
+
+@dataclass
+class Completion:
+    text: str
+    finish_reason: str | None
+    prompt_tokens: int
+    completion_tokens: int
+    elapsed_s: float
+    attempts: int = 1
+    model: str | None = None
+
+
+@dataclass
+class EndpointClient:
+    url: str
+    model: str | None = None
+    api_key: str | None = None
+    timeout_s: float = 600.0
+    max_retries: int = 5
+    backoff_s: float = 1.0
+    max_backoff_s: float = 30.0
+    retried: int = field(default=0, init=False)  # transient failures retried so far (all requests)
+
+    def __post_init__(self) -> None:
+        u = self.url.strip().rstrip("/")
+        if not u.startswith(("http://", "https://")):
+            raise UserInputError(f"--endpoint espera uma URL http:// ou https:// (recebi '{self.url}')")
+        if u.endswith("/v1"):
+            u = u[:-3]
+        self.base = u
+        if self.api_key is None:
+            self.api_key = os.environ.get(API_KEY_ENV) or None
+
+    # -- HTTP ---------------------------------------------------------------------------------------
+    def _request(self, method: str, path: str, body: dict | None = None) -> tuple[dict, int]:
+        """One call with retries. Returns (json, attempts)."""
+        data = None if body is None else json.dumps(body, ensure_ascii=False).encode("utf-8")
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        attempt = 0
+        while True:
+            attempt += 1
+            req = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)
+            retry_after = None
+            try:
+                with urllib.request.urlopen(req, timeout=self.timeout_s) as resp:
+                    raw = resp.read()
+                try:
+                    return json.loads(raw.decode("utf-8")), attempt
+                except (ValueError, UnicodeDecodeError):
+                    raise ModelError(f"o servidor {self.base} respondeu algo que não é JSON em {path}: "
+                                     f"{raw[:200]!r}") from None
+            except urllib.error.HTTPError as exc:
+                detail = _error_detail(exc)
+                if exc.code not in TRANSIENT_STATUS:
+                    hint = " Confira a URL (a API deve estar em /v1)." if exc.code == 404 else ""
+                    raise ModelError(f"o servidor {self.base} recusou o pedido (HTTP {exc.code}): {detail}.{hint}") from None
+                reason = f"HTTP {exc.code}: {detail}"
+                retry_after = _retry_after(exc)
+            except (urllib.error.URLError, ConnectionError, socket.timeout, TimeoutError) as exc:
+                reason = str(getattr(exc, "reason", exc))
+            if attempt > self.max_retries:
+                raise ModelError(f"o servidor {self.base} não respondeu depois de {attempt} tentativas "
+                                 f"({reason}). Confira se ele está no ar e tente de novo.")
+            self.retried += 1
+            delay = min(self.max_backoff_s, self.backoff_s * 2 ** (attempt - 1))
+            delay = retry_after if retry_after is not None else delay * (0.5 + random.random())
+            time.sleep(min(delay, self.max_backoff_s))
+
+    def models(self) -> list[str]:
+        data, _ = self._request("GET", "/v1/models")
+        return [m.get("id") for m in data.get("data", []) if isinstance(m, dict) and m.get("id")]
+
+    def resolve_model(self) -> str:
+        """The model to name in requests: the one given, else the first the server lists."""
+        if self.model:
+            return self.model
+        ids = self.models()
+        if not ids:
+            raise ModelError(f"o servidor {self.base} não lista nenhum modelo em /v1/models; passe --endpoint-model.")
+        self.model = ids[0]
+        return self.model
+
+    def complete(self, prompt: str, params: SamplingParams) -> Completion:
+        body: dict[str, Any] = {
+            "model": self.model or "default", "prompt": prompt, "max_tokens": params.max_tokens,
+            "temperature": params.temperature, "top_p": params.top_p, "top_k": params.top_k,
+            "min_p": params.min_p, "seed": params.seed, "stream": False,
+            # llama.cpp servers read repeat_penalty, vLLM reads repetition_penalty
+            "repeat_penalty": params.repeat_penalty, "repetition_penalty": params.repeat_penalty,
+        }
+        if params.stop:
+            body["stop"] = list(params.stop)
+        t0 = time.perf_counter()
+        data, attempts = self._request("POST", "/v1/completions", body)
+        try:
+            choice = data["choices"][0]
+            text = choice.get("text") or ""
+        except (KeyError, IndexError, TypeError):
+            raise ModelError(f"resposta inesperada de {self.base}/v1/completions: {str(data)[:200]}") from None
+        usage = data.get("usage") or {}
+        return Completion(text=text, finish_reason=choice.get("finish_reason"),
+                          prompt_tokens=int(usage.get("prompt_tokens") or 0),
+                          completion_tokens=int(usage.get("completion_tokens") or 0),
+                          elapsed_s=time.perf_counter() - t0, attempts=attempts, model=data.get("model"))
+
+
+def _error_detail(exc: urllib.error.HTTPError) -> str:
+    try:
+        raw = exc.read().decode("utf-8", errors="replace")
+    except Exception:  # a broken error body must not hide the status code
+        return exc.reason or ""
+    try:
+        data = json.loads(raw)
+        err = data.get("error", data) if isinstance(data, dict) else data
+        msg = err.get("message") if isinstance(err, dict) else None
+        return str(msg or err)[:300]
+    except ValueError:
+        return raw[:300] or str(exc.reason)
+
+
+def _retry_after(exc: urllib.error.HTTPError) -> float | None:
+    v = exc.headers.get("Retry-After") if exc.headers else None
+    try:
+        return max(0.0, float(v)) if v is not None else None
+    except ValueError:
+        return None
+
+
+class EndpointPool:
+    """N requests in flight: `submit(tag, prompt, params)`, then `poll()` returns finished ones."""
+
+    def __init__(self, client: EndpointClient, jobs: int):
+        self.client = client
+        self.jobs = max(1, jobs)
+        self._pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="legalprompt-endpoint")
+        self._futures: dict[Future, Any] = {}
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._futures)
+
+    def submit(self, tag: Any, prompt: str, params: SamplingParams) -> None:
+        self._futures[self._pool.submit(self.client.complete, prompt, params)] = tag
+
+    def poll(self, timeout: float | None = None) -> list[tuple[Any, Completion | BaseException]]:
+        if not self._futures:
+            return []
+        done, _ = wait(list(self._futures), timeout=timeout, return_when=FIRST_COMPLETED)
+        out = []
+        for f in done:
+            tag = self._futures.pop(f)
+            exc = f.exception()
+            out.append((tag, exc if exc is not None else f.result()))
+        return out
+
+    def close(self) -> None:
+        for f in self._futures:
+            f.cancel()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._futures.clear()

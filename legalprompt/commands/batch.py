@@ -1,0 +1,88 @@
+"""`legalprompt batch`: a template over every document of folders, files or globs, resumable."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from legalprompt.commands._common import add_json_arg, add_model_args, print_json
+from legalprompt.errors import UserInputError
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "batch", help="aplica um template a uma pasta de documentos (retomável)",
+        description="Gera um resumo, ementa ou outro template para cada documento, com as citações "
+                    "verificadas. Cada resultado vai para PASTA/<nome>.md e uma linha para PASTA/manifest.jsonl. "
+                    "Rodar o mesmo comando de novo pula o que já foi feito e termina o resto. "
+                    "Sai com 0 se tudo deu certo, 1 se algum documento falhou.")
+    p.add_argument("inputs", nargs="+", metavar="ENTRADA", help="arquivos, pastas ou padrões (ex.: 'autos/*.pdf')")
+    p.add_argument("--template", "-t", default="resumo", help="nome do template (padrão: resumo)")
+    p.add_argument("--out", "-o", required=True, metavar="PASTA", help="pasta de saída")
+    pre = p.add_mutually_exclusive_group()
+    pre.add_argument("--prefill", help="primeiras palavras da resposta (substitui as do template)")
+    pre.add_argument("--no-prefill", action="store_true", help="sem palavras iniciais")
+    p.add_argument("--input", "-i", action="append", default=[], metavar="CHAVE=VALOR",
+                   help="entrada do template (repita para várias)")
+    p.add_argument("--max-tokens", type=int, dest="max_tokens", help="máximo de tokens de cada resposta")
+    p.add_argument("--temperature", type=float, help="temperatura (0 = sempre o mais provável)")
+    p.add_argument("--top-p", type=float, dest="top_p", help="top-p (0 a 1)")
+    p.add_argument("--seed", type=int, help="semente (padrão: 0, para o lote ser reproduzível)")
+    p.add_argument("--jobs", "-j", type=int, default=1,
+                   help="documentos gerados ao mesmo tempo (sequências paralelas no mesmo contexto, ou pedidos "
+                        "simultâneos ao --endpoint)")
+    p.add_argument("--endpoint", metavar="URL",
+                   help="servidor compatível com OpenAI (llama-server, vLLM) em vez do modelo local, "
+                        "ex.: http://127.0.0.1:8080; chave opcional em LEGALPROMPT_API_KEY")
+    p.add_argument("--endpoint-model", dest="endpoint_model", help="modelo a pedir ao servidor (padrão: o primeiro listado)")
+    p.add_argument("--retries", type=int, default=5, help="novas tentativas em erros passageiros do servidor (padrão: 5)")
+    p.add_argument("--retry-errors", action="store_true",
+                   help="tenta de novo os documentos que falharam numa execução anterior")
+    p.add_argument("--no-check", action="store_true", help="não verificar as citações")
+    p.add_argument("--quiet", "-q", action="store_true", help="sem barra de progresso")
+    add_model_args(p)
+    add_json_arg(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from legalprompt.batch.runner import BatchOptions, BatchRunner, format_summary
+    from legalprompt.commands._engine import engine_from_args, settings_from_args
+    from legalprompt.commands.run import parse_inputs
+    from legalprompt.techniques.templates import load_template
+
+    if args.max_tokens is not None and args.max_tokens < 1:
+        raise UserInputError(f"--max-tokens deve ser 1 ou mais (recebi {args.max_tokens})")
+    if args.jobs < 1:
+        raise UserInputError(f"--jobs deve ser 1 ou mais (recebi {args.jobs})")
+    if args.retries < 0:
+        raise UserInputError(f"--retries deve ser 0 ou mais (recebi {args.retries})")
+    load_template(args.template)  # refuse an unknown template before loading the model
+    opts = BatchOptions(
+        inputs=args.inputs, template=args.template, out_dir=Path(args.out),
+        prefill="" if args.no_prefill else args.prefill, template_inputs=parse_inputs(args.input),
+        max_tokens=args.max_tokens, temperature=args.temperature, top_p=args.top_p, seed=args.seed,
+        jobs=args.jobs, check_citations=not args.no_check, retry_errors=args.retry_errors, json=args.json,
+        progress=not args.quiet)
+    # Expand the inputs before paying for the model load (a typo fails fast).
+    from legalprompt.batch.readers import iter_documents
+
+    list(iter_documents(args.inputs))
+    settings = settings_from_args(args)
+    if args.endpoint:
+        from legalprompt.batch.endpoint import EndpointClient
+
+        client = EndpointClient(args.endpoint, model=args.endpoint_model, max_retries=args.retries)
+        runner = BatchRunner(opts, settings, endpoint=client)
+    else:
+        from legalprompt.store.history import History
+
+        engine = engine_from_args(args)
+        runner = BatchRunner(opts, settings, engine=engine, history=History())
+    summary = runner.run()
+    if args.json:
+        print_json(summary.to_dict())
+    else:
+        print(format_summary(summary), file=sys.stderr)
+    return 1 if (summary.failed or summary.previous_failures) else 0
