@@ -71,12 +71,12 @@ class LegalPromptApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "sair", priority=True),
         Binding("ctrl+p", "command_palette", "comandos", show=False, priority=True),
-        Binding("f2", "show('redacao')", "Redação", show=False),
-        Binding("f3", "show('limar')", "Limar", show=False),
-        Binding("f4", "show('tokens')", "Tokens", show=False),
-        Binding("f6", "show('comparar')", "Comparar", show=False),
-        Binding("f7", "show('historico')", "Histórico", show=False),
-        Binding("f8", "show('modelo')", "Modelo", show=False),
+        Binding("f2", "show('redacao')", "Redação", show=False, priority=True),
+        Binding("f3", "show('limar')", "Limar", show=False, priority=True),
+        Binding("f4", "show('tokens')", "Tokens", show=False, priority=True),
+        Binding("f6", "show('comparar')", "Comparar", show=False, priority=True),
+        Binding("f7", "show('historico')", "Histórico", show=False, priority=True),
+        Binding("f8", "show('modelo')", "Modelo", show=False, priority=True),
         Binding("ctrl+s", "export", "exportar"),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
@@ -142,9 +142,10 @@ class LegalPromptApp(App):
         except LegalPromptError as exc:
             self.call_from_thread(self._engine_failed, exc.message)
             return
-        self.call_from_thread(self._engine_ready, engine)
+        self.call_from_thread(self.use_engine, engine)
 
-    def _engine_ready(self, engine) -> None:
+    def use_engine(self, engine) -> None:
+        """Adopt a loaded engine (the loader worker calls this; tests pass a shared one)."""
         self.engine = engine
         info = engine.info()
         gpu = f"{engine.gpu_layers} camadas na GPU" if engine.gpu_supported else "CPU"
