@@ -302,6 +302,10 @@ class SourceIndex:
         ks = citation_keys(c)
         if ks and ks <= self.keys:
             return True
+        # "art. 14 da Lei 8.078/1990" matches a source that says "art. 14 do CDC (Lei nº 8.078/1990)":
+        # the year is checked against the tables separately, so match the norm and provision without it.
+        if ks and {re.sub(r"@\d+", "", k) for k in ks} <= self.keys:
+            return True
         core = fold_key(c.core_text)
         return len(core) >= 4 and any(core in f for f in self.folded)
 

@@ -188,3 +188,11 @@ def test_report_shape():
 ])
 def test_real_citations_pass(text):
     assert check1(text).verdict is not Verdict.INCONSISTENT
+
+
+def test_in_sources_matches_norm_cited_by_name_in_source():
+    from legalprompt.citations import check_text
+
+    src = "com fundamento no art. 14 do Código de Defesa do Consumidor (Lei nº 8.078/1990)"
+    r = check_text("Conforme o art. 14 da Lei 8.078/1990 e o art. 15 da Lei 8.078/1990.", sources=[src])
+    assert [c.in_sources for c in r.citations] == [True, False]
