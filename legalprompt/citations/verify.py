@@ -298,13 +298,21 @@ class SourceIndex:
                 self.keys |= {k.split("#", 1)[0] for k in ks}
                 self.keys |= {re.sub(r"@\d+", "", k) for k in list(self.keys)}
 
+    def _same_norm_without_year(self, key: str) -> bool:
+        m = re.match(r"([^@#]+)@(\d+)(.*)", key)
+        if not m:
+            return False
+        norm, year, rest = m.groups()
+        other_years = {k for k in self.keys if k.startswith(norm + "@") and not k.startswith(f"{norm}@{year}")}
+        return norm + rest in self.keys and not other_years
+
     def contains(self, c: Citation) -> bool:
         ks = citation_keys(c)
         if ks and ks <= self.keys:
             return True
         # "art. 14 da Lei 8.078/1990" matches a source that says "art. 14 do CDC (Lei nº 8.078/1990)":
         # the year is checked against the tables separately, so match the norm and provision without it.
-        if ks and {re.sub(r"@\d+", "", k) for k in ks} <= self.keys:
+        if ks and all(k in self.keys or self._same_norm_without_year(k) for k in ks):
             return True
         core = fold_key(c.core_text)
         return len(core) >= 4 and any(core in f for f in self.folded)
