@@ -36,7 +36,7 @@ from legalprompt.batch.manifest import (
     Manifest, atomic_write_text, file_sha256, job_key, plan_output_names, remove_stale_temps, resume_key,
 )
 from legalprompt.batch.progress import Progress, fmt_duration
-from legalprompt.errors import ContextOverflowError, LegalPromptError, UserInputError
+from legalprompt.errors import ContextOverflowError, DocumentError, LegalPromptError, UserInputError
 
 _MARGIN = 16  # tokens kept free when planning chunks (tokenization at the seams is not additive)
 
@@ -414,6 +414,8 @@ class BatchRunner:
                 f"o contexto ({be.n_ctx} tokens) mal comporta as instruções do template ({overhead}) e a resposta "
                 f"({max_tokens}): aumente --n-ctx ou reduza --max-tokens.")
         chunks = split_text(st.text, budget, be.count_tokens)
+        if not chunks:
+            raise DocumentError(f"{label}: o documento não tem texto. Confira se é o arquivo certo.")
         st.plan = ChunkPlan(budget=budget, chunks=[{"start": c.start, "end": c.end, "tokens": c.tokens}
                                                    for c in chunks])
         n = len(chunks)
