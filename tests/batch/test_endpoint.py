@@ -95,18 +95,20 @@ def test_connection_refused_is_retried_then_reported():
 
 
 @pytest.fixture(scope="module")
-def llama_server():
+def llama_server(tmp_path_factory):
     port = _free_port()
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    logf = open(log, "wb")  # a file, not a pipe: the server's load log would fill a pipe and block it
     model = resolve_model("smollm2-135m").path
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
                              "--port", str(port), "--n_ctx", "2048"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=logf, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     try:
         while True:
             if proc.poll() is not None:
-                pytest.fail("llama_cpp.server exited: " + proc.stderr.read().decode()[-2000:])
+                pytest.fail("llama_cpp.server exited: " + log.read_text(errors="replace")[-2000:])
             try:
                 with urllib.request.urlopen(url + "/v1/models", timeout=2) as r:
                     if r.status == 200:
@@ -124,6 +126,7 @@ def llama_server():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        logf.close()
 
 
 def test_batch_against_a_real_llama_server(tmp_path, llama_server):
