@@ -8,7 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from legalprompt.errors import UserInputError
+from legalprompt.errors import DocumentError, UserInputError
+
+# The largest document a single-document command (run, check, limar, tokens, next, compare) accepts, in
+# characters: about 2,000 dense pages. Past it the citation checker and limar take minutes and no prompt
+# fits a context anyway, so the command refuses at once instead of looking hung.
+MAX_DOCUMENT_CHARS = 5_000_000
 
 
 def add_model_args(p: argparse.ArgumentParser) -> None:
@@ -38,11 +43,21 @@ def read_text_arg(value: str) -> tuple[str, str]:
         data = sys.stdin.buffer.read()
         from legalprompt.textio import decode_bytes
 
-        return decode_bytes(data, label="<stdin>"), "<stdin>"
+        return check_document_size(decode_bytes(data, label="<stdin>"), "<stdin>"), "<stdin>"
     path = Path(value)
     from legalprompt.batch.readers import read_document
 
-    return read_document(path).text, str(path)
+    return check_document_size(read_document(path).text, str(path)), str(path)
+
+
+def check_document_size(text: str, label: str) -> str:
+    """Refuse (DocumentError) a document past MAX_DOCUMENT_CHARS; return the text otherwise."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        size, limit = (f"{n:,}".replace(",", ".") for n in (len(text), MAX_DOCUMENT_CHARS))
+        raise DocumentError(
+            f"{label}: documento grande demais ({size} caracteres; o limite é {limit}). Divida-o em partes "
+            "menores (por volume ou por peça) ou use `legalprompt batch`, que resume documentos longos por partes.")
+    return text
 
 
 def text_or_file(value: str) -> str:
@@ -52,10 +67,15 @@ def text_or_file(value: str) -> str:
     p = Path(value)
     try:
         is_file = len(value) < 4096 and p.is_file()
+        # Only a value written as a path ("autos/", "/tmp/x") is taken for a folder: a bare word that
+        # happens to name a folder in the current directory is still text.
+        is_dir = not is_file and len(value) < 4096 and ("/" in value or "\\" in value) and p.is_dir()
     except OSError:
-        is_file = False
+        is_file = is_dir = False
     if is_file:
         return read_text_arg(value)[0]
+    if is_dir:
+        raise UserInputError(f"{value}: é uma pasta, não um arquivo. Passe um arquivo ou o próprio texto.")
     if len(value) < 4096 and p.suffix and ("/" in value or p.suffix in {".txt", ".md", ".pdf", ".docx", ".html"}) and not p.exists():
         raise UserInputError(f"arquivo não encontrado: {value}")
     return value
