@@ -214,12 +214,15 @@ class DraftScreen(BaseScreen):
     @work(thread=True, exclusive=True, group="open")
     def open_document(self, path: str) -> None:
         from legalprompt.batch.readers import read_document
+        from legalprompt.commands._common import check_document_size
 
         p = Path(path).expanduser()
         try:
             if not p.is_file():
                 raise UserInputError(f"arquivo não encontrado: {path}")
             doc = read_document(p)
+            # A text area holding tens of millions of characters freezes the UI for minutes.
+            check_document_size(doc.text, str(p))
         except LegalPromptError as exc:
             self.app.call_from_thread(self.notify, exc.message, title="Documento", severity="error")
             return
