@@ -84,14 +84,16 @@ def _now() -> str:
 
 
 class History:
-    def __init__(self, path: Path | None = None):
+    def __init__(self, path: Path | None = None, timeout: float = 15.0):
+        """`timeout`: seconds to wait for another process's write lock before giving up."""
         self.path = Path(path) if path else history_db_path()
+        self.timeout = timeout
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA busy_timeout=15000")
+            self._db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
@@ -103,7 +105,7 @@ class History:
     def _explain(self, exc: Exception) -> str:
         msg = str(exc).lower()
         if "locked" in msg or "busy" in msg:
-            return (f"o histórico {self.path} está bloqueado por outro processo há mais de 15 s; "
+            return (f"o histórico {self.path} está bloqueado por outro processo há mais de {self.timeout:g} s; "
                     "feche o outro legalprompt e tente de novo")
         if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
             return (f"o histórico {self.path} está corrompido ({exc}). Renomeie ou apague o arquivo "
