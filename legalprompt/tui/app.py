@@ -10,6 +10,7 @@ import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from textual import work
@@ -49,19 +50,10 @@ class LastAnswer:
     citations: list[dict[str, Any]]
 
 
-def tui_threads(settings: Settings) -> int | None:
-    """Threads for llama.cpp inside the TUI. An explicit setting wins; otherwise every physical core.
-
-    bench/tui_latency.py measures the alternative (cores - 1, leaving one core to the UI): on the 2-core
-    machine it was measured on, key latency while generating was already low with every core, and one
-    thread less costs a large share of the generation speed, so the default stays at every core."""
-    return settings.threads
-
-
 class LegalPromptApp(App):
     TITLE = "legalprompt"
     SUB_TITLE = "redação jurídica com modelo local"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))  # absolute: subclasses may live elsewhere
     ENABLE_COMMAND_PALETTE = True
     MODES = {
         "redacao": DraftScreen, "limar": LimarScreen, "tokens": TokensScreen, "comparar": CompareScreen,
@@ -131,9 +123,8 @@ class LegalPromptApp(App):
 
         try:
             parse_gpu_layers(settings.gpu_layers)
-            threads = tui_threads(settings)
-            if threads != settings.threads:
-                settings = settings.model_copy(update={"threads": threads})
+            # llama.cpp keeps every physical core (settings.threads=None): bench/tui_latency.py found key
+            # latency while generating as low as when idle, so leaving a core to the UI buys nothing there.
             old = self.engine
             self.engine = None
             if old is not None:
@@ -172,8 +163,15 @@ class LegalPromptApp(App):
         return bool(self._cancels)
 
     async def action_quit(self) -> None:
+        """Stop every stream first and give it a moment to store its partial answer as cancelled."""
+        import asyncio
+        import time
+
         for ev in list(self._cancels):
             ev.set()
+        deadline = time.monotonic() + 5.0
+        while self._cancels and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
         self.exit()
 
     # -- navigation -------------------------------------------------------------------------------
