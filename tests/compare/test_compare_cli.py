@@ -1,0 +1,117 @@
+"""`legalprompt compare` from the command line: bad input is refused with a clear message before any
+model is loaded, and one real run writes the JSON, the history and a report."""
+
+import json
+
+import pytest
+
+from legalprompt.cli import main
+
+
+@pytest.fixture
+def no_model(monkeypatch):
+    """Bad input must be refused before paying for a model load."""
+    import legalprompt.engine.loader as loader
+
+    def boom(*a, **k):
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(loader, "load_engine", boom)
+
+
+def _err(capsys, argv):
+    rc = main(argv)
+    err = capsys.readouterr().err
+    return rc, err
+
+
+def test_unknown_template(capsys, examples_dir, no_model):
+    rc, err = _err(capsys, ["compare", str(examples_dir / "peticao-curta.txt"), "--template", "nao-existe"])
+    assert rc == 2
+    assert "erro: template desconhecido: 'nao-existe'" in err and "ementa" in err
+
+
+def test_unknown_b_template(capsys, examples_dir, no_model):
+    rc, err = _err(capsys, ["compare", str(examples_dir / "peticao-curta.txt"), "--b-template", "xyz"])
+    assert rc == 2 and "template desconhecido: 'xyz'" in err
+
+
+@pytest.mark.parametrize("n", ["0", "-2"])
+def test_samples_must_be_positive(capsys, examples_dir, no_model, n):
+    rc, err = _err(capsys, ["compare", str(examples_dir / "peticao-curta.txt"), "--samples", n])
+    assert rc == 2 and f"--samples deve ser 1 ou mais (recebi {n})" in err
+
+
+def test_empty_document(capsys, tmp_path, no_model):
+    empty = tmp_path / "vazio.txt"
+    empty.write_text("  \n\n", encoding="utf-8")
+    rc, err = _err(capsys, ["compare", str(empty)])
+    assert rc == 2 and "vazio" in err and err.startswith("erro: ")
+
+
+def test_empty_stdin(capsys, monkeypatch, no_model):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"   \n")))
+    rc, err = _err(capsys, ["compare", "-"])
+    assert rc == 2 and "o documento está vazio" in err
+
+
+def test_missing_document_and_both_inputs(capsys, examples_dir, tmp_path, no_model):
+    rc, err = _err(capsys, ["compare"])
+    assert rc == 2 and "falta o documento" in err
+    rc, err = _err(capsys, ["compare", str(examples_dir / "peticao-curta.txt"), "--corpus", str(tmp_path)])
+    assert rc == 2 and "não os dois" in err
+
+
+def test_identical_arms_are_refused(capsys, examples_dir, no_model):
+    rc, err = _err(capsys, ["compare", str(examples_dir / "peticao-curta.txt"), "--template", "revisao",
+                            "--prefill", ""])
+    assert rc == 2 and "os dois braços são iguais" in err
+
+
+def test_bad_report_suffix_and_limar_level(capsys, examples_dir, no_model):
+    doc = str(examples_dir / "peticao-curta.txt")
+    rc, err = _err(capsys, ["compare", doc, "--report", "saida.pdf"])
+    assert rc == 2 and "--report espera um arquivo .html ou .md" in err
+    rc, err = _err(capsys, ["compare", doc, "--limar", "extremo"])
+    assert rc == 2 and "nível de limar desconhecido" in err
+
+
+def test_corpus_folder_without_documents(capsys, tmp_path, no_model):
+    (tmp_path / "meta.json").write_text('{"ementa": "x"}', encoding="utf-8")
+    rc, err = _err(capsys, ["compare", "--corpus", str(tmp_path / "nada")])
+    assert rc == 2 and "--corpus espera uma pasta" in err
+    folder = tmp_path / "so-json"
+    folder.mkdir()
+    (folder / "meta.json").write_text('{"ementa": "x"}', encoding="utf-8")
+    rc, err = _err(capsys, ["compare", "--corpus", str(folder)])
+    assert rc == 2 and "nenhum documento com texto" in err
+
+
+def test_real_run_json_report_and_history(capsys, examples_dir, tmp_path):
+    report = tmp_path / "comparacao.html"
+    rc = main(["compare", str(examples_dir / "peticao-curta.txt"), "--samples", "2", "--seed", "9",
+               "--max-tokens", "8", "--json", "--report", str(report), "--n-ctx", "2048"])
+    out, err = capsys.readouterr()
+    assert rc == 0, err
+    data = json.loads(out)
+    assert [a["name"] for a in data["arms"]] == ["A", "B"]
+    assert [a["prefill"] for a in data["arms"]] == ["", "EMENTA: DIREITO."]
+    for arm in data["arms"]:
+        assert [s["seed"] for s in arm["samples"]] == [9, 10]
+        assert set(arm["metrics"]) >= {"shape_pass_rate", "inconsistent", "not_in_sources", "mean_words",
+                                       "agreement"}
+    assert all(s["output"].startswith("EMENTA: DIREITO.") for s in data["arms"][1]["samples"])
+    assert "[4/4]" in err and f"relatório: {report}" in err
+    page = report.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "<script" not in page
+    from legalprompt.store.history import History
+
+    runs = sorted(History().search(limit=10), key=lambda r: r.id)
+    assert [(r.command, r.seed, r.prefill, r.status) for r in runs] == [
+        ("compare", 9, "", "ok"), ("compare", 9, "EMENTA: DIREITO.", "ok"),
+        ("compare", 10, "", "ok"), ("compare", 10, "EMENTA: DIREITO.", "ok")]
+    assert [r.output for r in runs] == [s["output"] for pair in zip(*(a["samples"] for a in data["arms"]))
+                                        for s in pair]
