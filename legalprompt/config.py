@@ -84,8 +84,10 @@ def load_settings(flags: dict[str, Any] | None = None) -> tuple[Settings, dict[s
     except ValidationError as exc:
         err = exc.errors()[0]
         key = err["loc"][0] if err["loc"] else "?"
-        raise UserInputError(f"valor inválido para '{key}' (vindo de {origin.get(str(key), '?')}): "
-                             f"{err.get('input')!r}") from None
+        where = {"arquivo": str(config_file()), "ambiente": f"variável LEGALPROMPT_{str(key).upper()}",
+                 "opção": f"opção --{str(key).replace('_', '-')}"}.get(origin.get(str(key), ""), str(key))
+        raise UserInputError(f"valor inválido para '{key}' em {where}: {err.get('input')!r} "
+                             f"({err.get('msg', '')}). Corrija o valor e tente de novo.") from None
     prov = {k: Provenance(value=getattr(settings, k), source=origin[k]) for k in FIELDS}
     return settings, prov
 

@@ -45,8 +45,16 @@ def run(args: argparse.Namespace) -> int:
     from legalprompt.engine.events import TextEvent
     from legalprompt.store.history import History
 
-    if args.max_tokens is not None and args.max_tokens < 1:
-        raise UserInputError(f"--max-tokens deve ser 1 ou mais (recebi {args.max_tokens})")
+    from legalprompt.engine.params import SamplingParams, parse_gpu_layers
+
+    # Refuse nonsense flags before reading the document or loading the model.
+    early = SamplingParams()
+    for name in ("temperature", "top_p", "max_tokens", "seed"):
+        if getattr(args, name) is not None:
+            setattr(early, name, getattr(args, name))
+    early.validate()
+    if args.gpu_layers is not None:
+        parse_gpu_layers(args.gpu_layers)
     text, label = read_text_arg(args.document)
     req = DraftRequest(template=args.template, document=text, document_label=label,
                        inputs=parse_inputs(args.input), prefill="" if args.no_prefill else args.prefill,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -134,17 +133,11 @@ class History:
                 raise
 
     def _write(self, sql: str, args: tuple) -> sqlite3.Cursor:
-        for attempt in range(5):
-            try:
-                return self._db.execute(sql, args)
-            except sqlite3.OperationalError as exc:
-                if "locked" in str(exc).lower() and attempt < 4:
-                    time.sleep(0.2 * (attempt + 1))
-                    continue
-                raise StoreError(self._explain(exc)) from None
-            except sqlite3.DatabaseError as exc:
-                raise StoreError(self._explain(exc)) from None
-        raise AssertionError("unreachable")
+        # SQLite's busy_timeout already waits `timeout` seconds for another writer; no second retry loop.
+        try:
+            return self._db.execute(sql, args)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self._explain(exc)) from None
 
     def start_run(self, *, command: str, template: str | None = None, template_sha: str | None = None,
                   document: str | None = None, prefill: str | None = None, prompt: str | None = None,

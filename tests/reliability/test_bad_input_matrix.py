@@ -518,8 +518,8 @@ def test_corrupt_config(command, kind, work, isolated_dirs):
     path.write_bytes(CONFIGS[kind][0])
     r = invoke(*CONFIG_COMMANDS[command])
     assert_clean_error(r, 2, CONFIGS[kind][1])
-    if kind == "tipo_errado":  # names the key, the bad value and that it came from the config file
-        assert "'muito'" in r.err and "arquivo" in r.err
+    if kind == "tipo_errado":  # names the key, the bad value, the file and what to do
+        assert "'muito'" in r.err and str(path) in r.err and "Corrija" in r.err
     else:  # names the file and says what to do
         assert str(path) in r.err and ("Corrija" in r.err or "Chaves válidas" in r.err)
     assert snapshot(work) == {}
