@@ -180,3 +180,18 @@ def iter_documents(inputs: list[str]) -> Iterator[Path]:
             yield path
     if count == 0:
         raise UserInputError("nenhum documento encontrado (formatos lidos: .txt, .md, .pdf, .docx, .html).")
+
+
+# Past this, one document is not something to summarise in one go (50 MB of text is ~12M tokens):
+# commands refuse it at once instead of tokenizing for minutes.
+MAX_DOCUMENT_CHARS = 5_000_000
+
+
+def check_document_size(text: str, label: str) -> str:
+    """Refuse (DocumentError) a document past MAX_DOCUMENT_CHARS; return the text otherwise."""
+    if len(text) > MAX_DOCUMENT_CHARS:
+        size, limit = (f"{n:,}".replace(",", ".") for n in (len(text), MAX_DOCUMENT_CHARS))
+        raise DocumentError(
+            f"{label}: documento grande demais ({size} caracteres; o limite é {limit}). Divida-o em partes "
+            "menores (por volume ou por peça) e processe cada uma.")
+    return text

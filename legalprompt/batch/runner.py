@@ -513,7 +513,7 @@ class BatchRunner:
         return summary
 
     def _drive(self, todo: list[_DocState], manifest: Manifest, summary: BatchSummary) -> None:
-        from legalprompt.batch.readers import read_document
+        from legalprompt.batch.readers import check_document_size, read_document
 
         be = self.backend
         queue = list(todo)
@@ -547,6 +547,7 @@ class BatchRunner:
                 st = queue.pop(0)
                 try:
                     doc = read_document(st.path)
+                    check_document_size(doc.text, str(st.path))
                 except LegalPromptError as exc:
                     self._record(manifest, summary, st, "error", error=exc.message)
                     continue

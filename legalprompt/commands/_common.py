@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from legalprompt.errors import DocumentError, UserInputError
+from legalprompt.batch.readers import MAX_DOCUMENT_CHARS, check_document_size  # noqa: F401 (re-exported)
+from legalprompt.errors import UserInputError
 
 # The largest document a single-document command (run, check, limar, tokens, next, compare) accepts, in
 # characters: about 2,000 dense pages. Past it the citation checker and limar take minutes and no prompt
 # fits a context anyway, so the command refuses at once instead of looking hung.
-MAX_DOCUMENT_CHARS = 5_000_000
 
 
 def add_model_args(p: argparse.ArgumentParser) -> None:
@@ -50,14 +50,6 @@ def read_text_arg(value: str) -> tuple[str, str]:
     return check_document_size(read_document(path).text, str(path)), str(path)
 
 
-def check_document_size(text: str, label: str) -> str:
-    """Refuse (DocumentError) a document past MAX_DOCUMENT_CHARS; return the text otherwise."""
-    if len(text) > MAX_DOCUMENT_CHARS:
-        size, limit = (f"{n:,}".replace(",", ".") for n in (len(text), MAX_DOCUMENT_CHARS))
-        raise DocumentError(
-            f"{label}: documento grande demais ({size} caracteres; o limite é {limit}). Divida-o em partes "
-            "menores (por volume ou por peça) ou use `legalprompt batch`, que resume documentos longos por partes.")
-    return text
 
 
 def text_or_file(value: str) -> str:

@@ -144,9 +144,7 @@ def _assert_accents(command: str, kind: str, r: Result, out: Path) -> None:
         assert "\ufffd" not in text
 
 
-DOC_ROWS = [(c, k) for c in ["run", "check", "limar", "tokens", "next", "compare", "batch"] for k in DOC_INPUTS
-            # A batch over a 50 MB file would summarise thousands of chunks (see SECURITY.md / report).
-            if (c, k) != ("batch", "50mb")]
+DOC_ROWS = [(c, k) for c in ["run", "check", "limar", "tokens", "next", "compare", "batch"] for k in DOC_INPUTS]
 
 
 @pytest.mark.parametrize("command,kind", DOC_ROWS, ids=[f"{c}-{k}" for c, k in DOC_ROWS])
