@@ -208,7 +208,9 @@ def render_html(result: DocumentComparison | CorpusComparison) -> str:
             f"<h2>Braços</h2>{_html_arms(doc.arms)}<h2>Números por braço</h2>{_html_metrics(doc.arms)}"
             f"<p class=meta>Semelhança média entre A e B na mesma semente: {_e(_num(doc.similarity_a_b))}. "
             "Concordância: semelhança média entre as amostras do mesmo braço, sem o prefill (1 = sempre a mesma "
-            "resposta; uma resposta que muda a cada semente é um palpite).</p>"
+            "resposta; uma resposta que muda a cada semente é um palpite). Os braços rodam alternados e "
+            "reaproveitam o documento já avaliado: o primeiro pedido paga a avaliação do documento, por isso "
+            "o 1º token do braço A é mais lento; não é uma diferença entre os braços.</p>"
             f"<h2>Amostras lado a lado</h2>{_html_samples(doc)}")
     return _html_page(f"Comparação A/B — {doc.document}", body)
 
@@ -322,7 +324,8 @@ def render_markdown(result: DocumentComparison | CorpusComparison) -> str:
              f"{doc.wall_s:.1f} s de geração\n",
              "## Braços\n", _md_arms(doc.arms), "\n## Números por braço\n", _md_metrics(doc.arms),
              f"\nSemelhança média entre A e B na mesma semente: {_num(doc.similarity_a_b)}. Concordância: "
-             "semelhança média entre as amostras do mesmo braço, sem o prefill.\n",
+             "semelhança média entre as amostras do mesmo braço, sem o prefill. Os braços rodam alternados e "
+             "reaproveitam o documento já avaliado: o 1º token do braço A inclui a avaliação do documento.\n",
              "## Amostras lado a lado\n", _md_samples(doc)]
     return "\n".join(parts) + "\n"
 
