@@ -8,6 +8,7 @@ llama.cpp is asked to load it (llama.cpp's own message is only "failed to load m
 
 from __future__ import annotations
 
+import mmap
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,56 +65,107 @@ class GGUFMeta:
         if ft is None:
             return "?"
         try:
-            from gguf.constants import LlamaFileType
-
-            return LlamaFileType(int(ft)).name.removeprefix("MOSTLY_")
+            return _gguf_constants().LlamaFileType(int(ft)).name.removeprefix("MOSTLY_")
         except Exception:
             return f"file_type {ft}"
 
 
-def _read_exact(f: BinaryIO, n: int, path: Path) -> bytes:
-    b = f.read(n)
-    if len(b) != n:
-        raise ModelError(f"arquivo de modelo truncado ou corrompido: {path} (o cabeçalho GGUF termina antes do esperado). "
-                         "Baixe o arquivo de novo.")
-    return b
+class _Truncated(Exception):
+    pass
 
 
-def _read_fmt(f: BinaryIO, fmt: str, path: Path):
-    return struct.unpack(fmt, _read_exact(f, struct.calcsize(fmt), path))[0]
+_U32 = struct.Struct("<I").unpack_from
+_U64 = struct.Struct("<Q").unpack_from
 
 
-def _read_str(f: BinaryIO, path: Path, keep: bool = True) -> str | None:
-    n = _read_fmt(f, "<Q", path)
-    if n > 1 << 28:
-        raise ModelError(f"cabeçalho GGUF inválido em {path}: texto de {n} bytes. O arquivo está corrompido.")
-    if not keep:
-        f.seek(n, 1)
-        return None
-    return _read_exact(f, n, path).decode("utf-8", errors="replace")
+def _truncated(path: Path) -> ModelError:
+    return ModelError(f"arquivo de modelo truncado ou corrompido: {path} (o cabeçalho GGUF termina antes do esperado). "
+                      "Baixe o arquivo de novo.")
 
 
-def _read_value(f: BinaryIO, vtype: int, path: Path, keep: bool) -> Any:
-    if vtype in _SCALARS:
-        return _read_fmt(f, _SCALARS[vtype], path)
-    if vtype == _STRING:
-        return _read_str(f, path, keep)
-    if vtype == _ARRAY:
-        itype = _read_fmt(f, "<I", path)
-        count = _read_fmt(f, "<Q", path)
-        if count > 1 << 32:
-            raise ModelError(f"cabeçalho GGUF inválido em {path}. O arquivo está corrompido.")
-        if itype in _SCALARS and not keep:
-            f.seek(struct.calcsize(_SCALARS[itype]) * count, 1)
+class _Header:
+    """A cursor over the memory-mapped file. Reading from a mapping with `unpack_from` at an offset
+    costs a fraction of a file read per value, which matters for vocabularies of 262k strings that
+    have to be walked (their lengths are inline) just to find where the next key starts."""
+
+    __slots__ = ("buf", "pos", "end", "path")
+
+    def __init__(self, buf, path: Path):
+        self.buf, self.pos, self.end, self.path = buf, 0, len(buf), path
+
+    def take(self, n: int) -> bytes:
+        if self.pos + n > self.end:
+            raise _Truncated
+        b = self.buf[self.pos : self.pos + n]
+        self.pos += n
+        return b
+
+    def fmt(self, f: str):
+        size = struct.calcsize(f)
+        if self.pos + size > self.end:
+            raise _Truncated
+        v = struct.unpack_from(f, self.buf, self.pos)[0]
+        self.pos += size
+        return v
+
+    def u32(self) -> int:
+        if self.pos + 4 > self.end:
+            raise _Truncated
+        v = _U32(self.buf, self.pos)[0]
+        self.pos += 4
+        return v
+
+    def u64(self) -> int:
+        if self.pos + 8 > self.end:
+            raise _Truncated
+        v = _U64(self.buf, self.pos)[0]
+        self.pos += 8
+        return v
+
+    def string(self, keep: bool = True) -> str | None:
+        n = self.u64()
+        if n > 1 << 28:
+            raise ModelError(f"cabeçalho GGUF inválido em {self.path}: texto de {n} bytes. O arquivo está corrompido.")
+        if not keep:
+            if self.pos + n > self.end:
+                raise _Truncated
+            self.pos += n
             return None
-        if itype == _STRING and not keep:
-            # Strings are length-prefixed: walk them without decoding.
+        return self.take(n).decode("utf-8", errors="replace")
+
+    def skip_strings(self, count: int) -> None:
+        """Walk `count` length-prefixed strings without decoding them (the tokenizer's vocabulary)."""
+        buf, pos, end, u64 = self.buf, self.pos, self.end, _U64
+        try:
             for _ in range(count):
-                n = _read_fmt(f, "<Q", path)
-                f.seek(n, 1)
-            return None
-        return [_read_value(f, itype, path, True) for _ in range(count)]
-    raise ModelError(f"cabeçalho GGUF inválido em {path} (tipo de valor {vtype}). O arquivo está corrompido.")
+                pos += 8 + u64(buf, pos)[0]
+        except struct.error:
+            raise _Truncated from None
+        if pos > end:
+            raise _Truncated
+        self.pos = pos
+
+    def value(self, vtype: int, keep: bool) -> Any:
+        if vtype in _SCALARS:
+            return self.fmt(_SCALARS[vtype])
+        if vtype == _STRING:
+            return self.string(keep)
+        if vtype == _ARRAY:
+            itype = self.u32()
+            count = self.u64()
+            if count > 1 << 32:
+                raise ModelError(f"cabeçalho GGUF inválido em {self.path}. O arquivo está corrompido.")
+            if itype in _SCALARS and not keep:
+                n = struct.calcsize(_SCALARS[itype]) * count
+                if self.pos + n > self.end:
+                    raise _Truncated
+                self.pos += n
+                return None
+            if itype == _STRING and not keep:
+                self.skip_strings(count)
+                return None
+            return [self.value(itype, True) for _ in range(count)]
+        raise ModelError(f"cabeçalho GGUF inválido em {self.path} (tipo de valor {vtype}). O arquivo está corrompido.")
 
 
 def read_gguf(path: Path) -> GGUFMeta:
@@ -126,38 +178,17 @@ def read_gguf(path: Path) -> GGUFMeta:
     size = path.stat().st_size
     if size == 0:
         raise ModelError(f"o arquivo de modelo está vazio (0 bytes): {path}. Baixe-o de novo.")
-    with path.open("rb", buffering=1 << 20) as f:
+    with path.open("rb") as f:
         if f.read(4) != GGUF_MAGIC:
             raise ModelError(f"{path} não é um modelo GGUF (assinatura ausente). "
                              "Use um arquivo .gguf para llama.cpp; modelos .bin/.safetensors precisam ser convertidos.")
-        version = _read_fmt(f, "<I", path)
-        if version not in (2, 3):
-            raise ModelError(f"versão GGUF {version} não suportada em {path}")
-        n_tensors = _read_fmt(f, "<Q", path)
-        n_kv = _read_fmt(f, "<Q", path)
-        if n_tensors > 1 << 20 or n_kv > 1 << 20:
-            raise ModelError(f"cabeçalho GGUF inválido em {path}. O arquivo está corrompido.")
-        meta: dict[str, Any] = {}
-        for _ in range(n_kv):
-            key = _read_str(f, path)
-            vtype = _read_fmt(f, "<I", path)
-            keep = vtype != _ARRAY or key in _KEEP_ARRAYS
-            meta[key] = _read_value(f, vtype, path, keep)
-            if meta[key] is None:
-                del meta[key]
-        tensors = []
-        for _ in range(n_tensors):
-            _read_str(f, path, keep=False)
-            n_dims = _read_fmt(f, "<I", path)
-            if n_dims > 8:
-                raise ModelError(f"cabeçalho GGUF inválido em {path}. O arquivo está corrompido.")
-            dims = struct.unpack(f"<{n_dims}Q", _read_exact(f, 8 * n_dims, path))
-            ttype = _read_fmt(f, "<I", path)
-            offset = _read_fmt(f, "<Q", path)
-            tensors.append((dims, ttype, offset))
-        alignment = int(meta.get("general.alignment", 32))
-        pos = f.tell()
-        data_offset = (pos + alignment - 1) // alignment * alignment
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as buf:
+            try:
+                version, n_tensors, n_kv, meta, tensors, pos = _parse(_Header(buf, path))
+            except _Truncated:
+                raise _truncated(path) from None
+    alignment = int(meta.get("general.alignment", 32))
+    data_offset = (pos + alignment - 1) // alignment * alignment
     data_size = _tensor_data_size(tensors)
     gm = GGUFMeta(path=path, file_size=size, version=version, metadata=meta, tensor_count=n_tensors,
                   data_size=data_size, data_offset=data_offset)
@@ -168,11 +199,70 @@ def read_gguf(path: Path) -> GGUFMeta:
     return gm
 
 
+def _parse(h: _Header):
+    path = h.path
+    h.pos = 4
+    version = h.u32()
+    if version not in (2, 3):
+        raise ModelError(f"versão GGUF {version} não suportada em {path}")
+    n_tensors = h.u64()
+    n_kv = h.u64()
+    if n_tensors > 1 << 20 or n_kv > 1 << 20:
+        raise ModelError(f"cabeçalho GGUF inválido em {path}. O arquivo está corrompido.")
+    meta: dict[str, Any] = {}
+    for _ in range(n_kv):
+        key = h.string()
+        vtype = h.u32()
+        keep = vtype != _ARRAY or key in _KEEP_ARRAYS
+        value = h.value(vtype, keep)
+        if value is not None:
+            meta[key] = value
+    tensors = []
+    for _ in range(n_tensors):
+        h.string(keep=False)
+        n_dims = h.u32()
+        if n_dims > 8:
+            raise ModelError(f"cabeçalho GGUF inválido em {path}. O arquivo está corrompido.")
+        dims = struct.unpack(f"<{n_dims}Q", h.take(8 * n_dims))
+        ttype = h.u32()
+        offset = h.u64()
+        tensors.append((dims, ttype, offset))
+    return version, n_tensors, n_kv, meta, tensors, h.pos
+
+
+def _gguf_constants():
+    """gguf's constants module without importing the `gguf` package, whose __init__ pulls in numpy
+    and yaml (over a second of start-up for `legalprompt models`). constants.py needs only enum."""
+    import importlib.util
+    import sys
+
+    mod = sys.modules.get("gguf.constants") or sys.modules.get("_legalprompt_gguf_constants")
+    if mod is not None:
+        return mod
+    spec = importlib.util.find_spec("gguf")
+    if spec is None or not spec.origin:
+        return None
+    file = Path(spec.origin).parent / "constants.py"
+    cspec = importlib.util.spec_from_file_location("_legalprompt_gguf_constants", file)
+    if cspec is None or cspec.loader is None:
+        return None
+    mod = importlib.util.module_from_spec(cspec)
+    sys.modules[cspec.name] = mod
+    try:
+        cspec.loader.exec_module(mod)
+    except Exception:  # noqa: BLE001 - a broken or changed gguf only loses the optional names
+        del sys.modules[cspec.name]
+        return None
+    return mod
+
+
 def _tensor_data_size(tensors: list[tuple[tuple[int, ...], int, int]]) -> int:
     if not tensors:
         return 0
-    from gguf.constants import GGML_QUANT_SIZES, GGMLQuantizationType
-
+    c = _gguf_constants()
+    if c is None:
+        return 0
+    GGML_QUANT_SIZES, GGMLQuantizationType = c.GGML_QUANT_SIZES, c.GGMLQuantizationType
     end = 0
     for dims, ttype, offset in tensors:
         try:
