@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         if importlib.util.find_spec("legalprompt.commands.tui") is None:
             parser.print_help()
             return 0
-        args = parser.parse_args(["tui", *(argv or sys.argv[1:])])
+        args = parser.parse_args(["tui", *(sys.argv[1:] if argv is None else argv)])
     try:
         return int(args.func(args) or 0)
     except LegalPromptError as exc:
