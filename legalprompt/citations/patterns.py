@@ -243,7 +243,9 @@ def compiled() -> Compiled:
     )
     case_core = re.compile(
         WB + prefix_inc + r"(?P<tst>TST-(?:(?:Ag|AgR|ED|E|RR)-){0,3})?"
-        + r"(?P<cls>" + names_regex(cls_names) + "|" + abbr_regex(cls_abbr) + r")(?![\w])\.?"
+        # A spelled-out class takes no period before its number: "RECURSO DE REVISTA. 1. ..." is an ementa's
+        # subject followed by its first numbered point, not a case; "REsp. 1.234" is a case.
+        + r"(?P<cls>" + names_regex(cls_names) + r"(?![\w])|" + abbr_regex(cls_abbr) + r"(?![\w])\.?)"
         + r"(?:\s?-\s?(?i:cv|cr))?" + r"(?:\s?-\s?|\s?)" + NUM_SIGN + r"?\s?" + case_number + r"(?![\d])"
         + suffix_inc
         + r"(?:(?P<ufsep>\s?[/-]\s?|\s)(?P<uf>" + uf_re + r")(?![\w]))?"

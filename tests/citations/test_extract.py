@@ -194,3 +194,11 @@ def test_list_of_laws_split():
 def test_plain_text_has_no_citations():
     assert extract("O réu compareceu à audiência em 12 de março e nada disse sobre o contrato.") == []
     assert extract("") == []
+
+
+def test_ementa_subject_followed_by_numbered_point_is_not_a_case():
+    from legalprompt.citations import extract
+
+    for text in ["RECURSO DE REVISTA. 1. A jurisprudência desta Corte", "RECURSO ORDINÁRIO EM HABEAS CORPUS. 1. Prisão"]:
+        assert [c for c in extract(text) if c.kind == "case"] == []
+    assert [c.text for c in extract("REsp. 1.234.567/SP")] == ["REsp. 1.234.567/SP"]
