@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     model: str | None = None
     n_ctx: int = 4096
     threads: int | None = None
-    n_batch: int = 512
+    n_batch: int | None = None  # None: 64 on the CPU, 512 with GPU offload (see Engine)
     gpu_layers: str = "auto"
     seed: int | None = None
     temperature: float | None = None

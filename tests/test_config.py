@@ -15,7 +15,7 @@ def test_precedence_and_provenance(isolated_dirs, monkeypatch):
     assert (s.seed, prov["seed"].source) == (10, "ambiente")
     assert (s.model, prov["model"].source) == ("gemma3-270m", "opção")
     assert (s.gpu_layers, prov["gpu_layers"].source) == ("0", "ambiente")
-    assert (s.n_batch, prov["n_batch"].source) == (512, "padrão")
+    assert (s.n_batch, prov["n_batch"].source) == (None, "padrão")
 
 
 def test_corrupt_and_unknown_config(isolated_dirs):

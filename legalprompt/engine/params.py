@@ -36,7 +36,7 @@ def physical_cores() -> int:
 class LoadOptions:
     n_ctx: int = 4096
     n_threads: int | None = None
-    n_batch: int = 512
+    n_batch: int | None = None
     gpu_layers: str = "auto"
     seed: int = 0
 
@@ -45,7 +45,7 @@ class LoadOptions:
             raise UserInputError(f"--n-ctx {self.n_ctx} é pequeno demais: use pelo menos 64 (por exemplo 4096)")
         if self.n_threads is not None and self.n_threads < 1:
             raise UserInputError(f"--threads deve ser 1 ou mais (recebi {self.n_threads})")
-        if self.n_batch < 1:
+        if self.n_batch is not None and self.n_batch < 1:
             raise UserInputError(f"--batch-size deve ser 1 ou mais (recebi {self.n_batch})")
         parse_gpu_layers(self.gpu_layers)
 

@@ -83,8 +83,10 @@ def test_prefix_reuse_between_requests(gemma):
     _run(gemma, prompt_a, max_tokens=2)
     done = _run(gemma, prompt_b, max_tokens=2)
     assert done.usage.prompt_tokens == n
-    # whole chunks of n_batch (512) tokens are reused: everything but the last partial chunk
-    assert done.usage.cached_prompt_tokens == (n - 1) // 512 * 512
+    # whole chunks of n_batch tokens are reused: everything but the last partial chunk
+    chunk = gemma.llm.n_batch
+    assert chunk == 64  # CPU default (see Engine._batch_size)
+    assert done.usage.cached_prompt_tokens == (n - 1) // chunk * chunk
 
 
 def test_same_seed_same_output_whatever_ran_before(gemma):
