@@ -26,6 +26,19 @@ def add_model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--gpu-layers", dest="gpu_layers", help="camadas na GPU: auto, all, N ou 0")
 
 
+def add_draft_args(p: argparse.ArgumentParser, *, seed_help: str, each: str = "da resposta") -> None:
+    """Prefill, template inputs and sampling flags shared by run and batch."""
+    pre = p.add_mutually_exclusive_group()
+    pre.add_argument("--prefill", help="primeiras palavras da resposta (substitui as do template)")
+    pre.add_argument("--no-prefill", action="store_true", help="sem palavras iniciais")
+    p.add_argument("--input", "-i", action="append", default=[], metavar="CHAVE=VALOR",
+                   help="entrada do template (repita para várias)")
+    p.add_argument("--max-tokens", type=int, dest="max_tokens", help=f"máximo de tokens {each}")
+    p.add_argument("--temperature", type=float, help="temperatura (0 = sempre o mais provável)")
+    p.add_argument("--top-p", type=float, dest="top_p", help="top-p (0 a 1)")
+    p.add_argument("--seed", type=int, help=seed_help)
+
+
 def add_json_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="saída em JSON")
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from legalprompt.commands._common import add_json_arg, add_model_args, print_json
+from legalprompt.commands._common import add_draft_args, add_json_arg, add_model_args, print_json
 from legalprompt.errors import UserInputError
 
 
@@ -20,15 +20,7 @@ def register(sub) -> None:
     p.add_argument("inputs", nargs="+", metavar="ENTRADA", help="arquivos, pastas ou padrões (ex.: 'autos/*.pdf')")
     p.add_argument("--template", "-t", default="resumo", help="nome do template (padrão: resumo)")
     p.add_argument("--out", "-o", required=True, metavar="PASTA", help="pasta de saída")
-    pre = p.add_mutually_exclusive_group()
-    pre.add_argument("--prefill", help="primeiras palavras da resposta (substitui as do template)")
-    pre.add_argument("--no-prefill", action="store_true", help="sem palavras iniciais")
-    p.add_argument("--input", "-i", action="append", default=[], metavar="CHAVE=VALOR",
-                   help="entrada do template (repita para várias)")
-    p.add_argument("--max-tokens", type=int, dest="max_tokens", help="máximo de tokens de cada resposta")
-    p.add_argument("--temperature", type=float, help="temperatura (0 = sempre o mais provável)")
-    p.add_argument("--top-p", type=float, dest="top_p", help="top-p (0 a 1)")
-    p.add_argument("--seed", type=int, help="semente (padrão: 0, para o lote ser reproduzível)")
+    add_draft_args(p, seed_help="semente (padrão: 0, para o lote ser reproduzível)", each="de cada resposta")
     p.add_argument("--jobs", "-j", type=int, default=1,
                    help="documentos gerados ao mesmo tempo (sequências paralelas no mesmo contexto, ou pedidos "
                         "simultâneos ao --endpoint)")

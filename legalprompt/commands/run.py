@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from legalprompt.commands._common import add_json_arg, add_model_args, print_json, read_text_arg
+from legalprompt.commands._common import add_draft_args, add_json_arg, add_model_args, print_json, read_text_arg
 from legalprompt.errors import UserInputError
 
 
@@ -14,15 +14,7 @@ def register(sub) -> None:
                        description="Gera um texto (ementa, resumo...) a partir de um documento, com o modelo local.")
     p.add_argument("document", metavar="DOCUMENTO", help="arquivo (txt, md, pdf, docx, html) ou - para a entrada padrão")
     p.add_argument("--template", "-t", default="ementa", help="nome do template (padrão: ementa)")
-    pre = p.add_mutually_exclusive_group()
-    pre.add_argument("--prefill", help="primeiras palavras da resposta (substitui as do template)")
-    pre.add_argument("--no-prefill", action="store_true", help="sem palavras iniciais")
-    p.add_argument("--input", "-i", action="append", default=[], metavar="CHAVE=VALOR",
-                   help="entrada do template (repita para várias)")
-    p.add_argument("--max-tokens", type=int, dest="max_tokens", help="máximo de tokens da resposta")
-    p.add_argument("--temperature", type=float, help="temperatura (0 = sempre o mais provável)")
-    p.add_argument("--top-p", type=float, dest="top_p", help="top-p (0 a 1)")
-    p.add_argument("--seed", type=int, help="semente (mesma semente = mesma resposta)")
+    add_draft_args(p, seed_help="semente (mesma semente = mesma resposta)")
     p.add_argument("--no-check", action="store_true", help="não verificar as citações da resposta")
     add_model_args(p)
     add_json_arg(p)
