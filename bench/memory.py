@@ -4,7 +4,7 @@ For each bundled model, in child processes run one after the other (interleaved 
 - ours: `legalprompt run DOC --model M --temperature 0 --max-tokens N` (template, history, citation check);
 - direct: a bare llama-cpp-python program doing the same generation (same n_ctx, threads, prompt tokens);
 - python: `import llama_cpp` and nothing else (the floor of any llama-cpp-python program).
-The peak RSS of each child comes from `os.wait4` (ru_maxrss). The model file is memory-mapped, so its
+The peak RSS of each child is its /proc VmHWM, polled while it runs. The model file is memory-mapped, so its
 pages count in RSS once touched.
 
     .venv/bin/python bench/memory.py [--models ...] [--reps 2] [--max-tokens 32]
@@ -45,16 +45,42 @@ print(len(toks), len(out))
 """
 
 
+def _vm_hwm(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def peak_rss(cmd: list[str], env: dict) -> tuple[int, float, str]:
-    """(peak RSS bytes, seconds, stderr tail) of one child process."""
+    """(peak RSS bytes, seconds, stderr tail) of one child process.
+
+    Read from the child's own /proc VmHWM while it runs (it is monotonic, so the last reading is the
+    peak). Not ru_maxrss from wait4: on Linux a child's ru_maxrss starts at its parent's RSS at fork,
+    so after run_all.py has loaded models every child would report the parent's size."""
+    import threading
+
     t = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = [0]
+
+    def watch():
+        while p.poll() is None:
+            peak[0] = max(peak[0], _vm_hwm(p.pid))
+            time.sleep(0.02)
+
+    w = threading.Thread(target=watch, daemon=True)
+    w.start()
     err = p.stderr.read().decode("utf-8", "replace") if p.stderr else ""
-    _, status, ru = os.wait4(p.pid, 0)
-    p.returncode = os.waitstatus_to_exitcode(status)
+    p.wait()
+    w.join()
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}): {err[-600:]}")
-    return ru.ru_maxrss * 1024, time.perf_counter() - t, err[-300:]
+    return peak[0], time.perf_counter() - t, err[-300:]
 
 
 def main(argv: list[str] | None = None) -> dict:
