@@ -119,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError(f"--max-tokens deve ser 1 ou mais (recebi {args.max_tokens})")
     if args.report:
         report_format(args.report)
+        _check_report_folder(args.report)
     settings = settings_from_args(args)
     seeds = make_seeds(args.seed, args.samples, settings)
     arms = build_arms(args, parse_inputs(args.input))
@@ -174,3 +175,16 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError("nenhum documento pôde ser comparado: " + "; ".join(
             f"{d.document}: {d.error}" for d in result.skipped[:3]))
     return 0
+
+
+def _check_report_folder(report: str) -> None:
+    """Refuse an unwritable report path before any generation runs (not after minutes of work)."""
+    import os
+
+    folder = Path(report).expanduser().absolute().parent
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        raise UserInputError(f"não é possível gravar o relatório em {report}: {existing} não é uma pasta "
+                             "gravável. Escolha outro caminho para --report.")
