@@ -16,7 +16,7 @@ from legalprompt.errors import LegalPromptError
 # Order is the order shown in --help.
 COMMANDS = [
     "run", "check", "limar", "tokens", "next", "probe", "templates", "batch", "compare",
-    "models", "history", "config", "tui",
+    "models", "history", "config", "doctor", "tui",
 ]
 
 

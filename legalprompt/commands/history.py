@@ -6,8 +6,8 @@ import argparse
 
 from legalprompt.commands._common import add_json_arg, print_json
 from legalprompt.errors import UserInputError
+from legalprompt.store.history import STATUS_LABELS
 
-_STATUS = {"ok": "ok", "cancelled": "cancelada", "error": "erro", "running": "em andamento"}
 
 
 def register(sub) -> None:
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
             print_json(rec.to_dict())
             return 0
         print(f"#{rec.id} · {rec.started_at} · {rec.command} · template {rec.template} · "
-              f"{_STATUS.get(rec.status, rec.status)} · modelo {rec.model_name} · semente {rec.seed}")
+              f"{STATUS_LABELS.get(rec.status, rec.status)} · modelo {rec.model_name} · semente {rec.seed}")
         print(f"documento: {rec.document}\nparâmetros: {rec.params}\nprefill: {rec.prefill!r}")
         if rec.error:
             print(f"erro: {rec.error}")
@@ -49,5 +49,5 @@ def run(args: argparse.Namespace) -> int:
     for r in recs:
         first = r.output.replace("\n", " ")[:70]
         print(f"#{r.id:<5} {r.started_at[:19]}  {r.command:<8} {str(r.template):<14} "
-              f"{_STATUS.get(r.status, r.status):<12} {first}")
+              f"{STATUS_LABELS.get(r.status, r.status):<12} {first}")
     return 0

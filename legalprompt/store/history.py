@@ -16,6 +16,7 @@ from typing import Any
 
 from legalprompt.errors import StoreError
 from legalprompt.paths import history_db_path
+from legalprompt.store.owner import current_owner, owner_alive
 
 # Each entry upgrades the schema by one version; never edit a shipped entry, append a new one.
 MIGRATIONS: list[str] = [
@@ -47,9 +48,47 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX runs_started ON runs(started_at);
     """,
+    # 2: who is writing a running row (store/owner.py), and 'interrupted' for a run whose process died.
+    """
+    CREATE TABLE runs_v2 (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        command       TEXT NOT NULL,
+        template      TEXT,
+        template_sha  TEXT,
+        document      TEXT,
+        prefill       TEXT,
+        prompt_sha    TEXT REFERENCES prompts(sha256),
+        params        TEXT,
+        seed          INTEGER,
+        model_name    TEXT,
+        model_sha256  TEXT,
+        output        TEXT NOT NULL DEFAULT '',
+        usage         TEXT,
+        timings       TEXT,
+        citations     TEXT,
+        status        TEXT NOT NULL CHECK (status IN ('running', 'ok', 'cancelled', 'error', 'interrupted')),
+        error         TEXT,
+        owner         TEXT
+    );
+    INSERT INTO runs_v2 (id, started_at, finished_at, command, template, template_sha, document, prefill,
+                         prompt_sha, params, seed, model_name, model_sha256, output, usage, timings, citations,
+                         status, error)
+        SELECT id, started_at, finished_at, command, template, template_sha, document, prefill, prompt_sha,
+               params, seed, model_name, model_sha256, output, usage, timings, citations, status, error FROM runs;
+    DROP TABLE runs;
+    ALTER TABLE runs_v2 RENAME TO runs;
+    CREATE INDEX runs_started ON runs(started_at);
+    CREATE INDEX runs_running ON runs(status) WHERE status = 'running';
+    """,
 ]
 
-STATUSES = ("running", "ok", "cancelled", "error")
+STATUSES = ("running", "ok", "cancelled", "error", "interrupted")
+
+# The one pt-BR word for each status, for every front end (CLI, TUI, exports).
+STATUS_LABELS = {"ok": "concluída", "cancelled": "cancelada", "error": "erro", "running": "em andamento",
+                 "interrupted": "interrompida"}
 
 
 @dataclass
@@ -95,6 +134,7 @@ class History:
             self._db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
             self._db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
+            self.reap_dead_runs()
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from None
         except OSError as exc:
@@ -132,6 +172,15 @@ class History:
                 self._db.execute("ROLLBACK")
                 raise
 
+    def reap_dead_runs(self) -> list[int]:
+        """Runs left 'running' by a process that is gone become 'interrupted', keeping their saved output."""
+        rows = self._db.execute("SELECT id, owner FROM runs WHERE status = 'running'").fetchall()
+        dead = [r["id"] for r in rows if not owner_alive(r["owner"])]
+        for run_id in dead:
+            self._write("UPDATE runs SET status='interrupted', finished_at=?, error=? WHERE id=? AND status='running'",
+                        (_now(), "o processo terminou antes do fim da execução (morto ou travou)", run_id))
+        return dead
+
     def _write(self, sql: str, args: tuple) -> sqlite3.Cursor:
         # SQLite's busy_timeout already waits `timeout` seconds for another writer; no second retry loop.
         try:
@@ -149,9 +198,9 @@ class History:
             self._write("INSERT OR IGNORE INTO prompts(sha256, text) VALUES (?, ?)", (prompt_sha, prompt))
         cur = self._write(
             "INSERT INTO runs(started_at, command, template, template_sha, document, prefill, prompt_sha, params,"
-            " seed, model_name, model_sha256, status) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running')",
+            " seed, model_name, model_sha256, status, owner) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running', ?)",
             (_now(), command, template, template_sha, document, prefill, prompt_sha,
-             json.dumps(params or {}, ensure_ascii=False), seed, model_name, model_sha256))
+             json.dumps(params or {}, ensure_ascii=False), seed, model_name, model_sha256, current_owner()))
         return int(cur.lastrowid)
 
     def update_output(self, run_id: int, output: str) -> None:

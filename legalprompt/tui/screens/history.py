@@ -13,10 +13,8 @@ from textual.timer import Timer
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from legalprompt.errors import LegalPromptError
+from legalprompt.store.history import STATUS_LABELS
 from legalprompt.tui.screens.base import BaseScreen
-
-_STATUS = {"ok": "concluída", "cancelled": "interrompida", "error": "erro", "running": "em andamento"}
-
 
 class HistoryScreen(BaseScreen):
     MODE = "historico"
@@ -83,7 +81,7 @@ class HistoryScreen(BaseScreen):
         for r in self.records:
             preview = (r.output or "").replace("\n", " ")[:60]
             t.add_row(str(r.id), (r.started_at or "")[:16].replace("T", " "), r.template or r.command,
-                      _STATUS.get(r.status, r.status), preview, key=str(r.id))
+                      STATUS_LABELS.get(r.status, r.status), preview, key=str(r.id))
         self.query_one("#history-title", Label).update(
             f"Execução — {len(self.records)} no histórico" + (f" com '{query}'" if query else ""))
         if self.records:
@@ -112,7 +110,7 @@ class HistoryScreen(BaseScreen):
             t.append((body or "—").rstrip() + "\n\n", style=style)
 
         params = {k: v for k, v in (r.params or {}).items() if k != "stop"}
-        section(f"#{r.id} · {_STATUS.get(r.status, r.status)} · {r.model_name or ''} · semente {r.seed}",
+        section(f"#{r.id} · {STATUS_LABELS.get(r.status, r.status)} · {r.model_name or ''} · semente {r.seed}",
                 f"template: {r.template or '—'} · documento: {r.document or '—'}\n"
                 f"parâmetros: {json.dumps(params, ensure_ascii=False)}")
         section("Resposta", r.output)
