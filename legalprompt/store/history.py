@@ -82,7 +82,23 @@ MIGRATIONS: list[str] = [
     CREATE INDEX runs_started ON runs(started_at);
     CREATE INDEX runs_running ON runs(status) WHERE status = 'running';
     """,
+    # 3: what a run needs to be reopened and judged later. JSON columns: inputs (template inputs), skeleton
+    # (staged priming: the titles written into the model's mouth), shape (the lint/shape verdict).
+    """
+    ALTER TABLE runs ADD COLUMN inputs TEXT;
+    ALTER TABLE runs ADD COLUMN document_path TEXT;
+    ALTER TABLE runs ADD COLUMN document_sha256 TEXT;
+    ALTER TABLE runs ADD COLUMN citation_mode TEXT;
+    ALTER TABLE runs ADD COLUMN skeleton TEXT;
+    ALTER TABLE runs ADD COLUMN reasoning TEXT;
+    ALTER TABLE runs ADD COLUMN shape TEXT;
+    """,
 ]
+
+# Optional columns a front end may set when a run starts (start_run) or ends (finish_run); JSON ones are dumped.
+EXTRA_START = {"inputs": True, "document_path": False, "document_sha256": False, "citation_mode": False,
+               "skeleton": True}
+EXTRA_FINISH = {"reasoning": False, "shape": True, "skeleton": True}
 
 STATUSES = ("running", "ok", "cancelled", "error", "interrupted")
 
@@ -112,6 +128,13 @@ class RunRecord:
     citations: list[dict[str, Any]] | None
     status: str
     error: str | None
+    inputs: dict[str, Any] | None = None
+    document_path: str | None = None
+    document_sha256: str | None = None
+    citation_mode: str | None = None
+    skeleton: Any = None
+    reasoning: str | None = None
+    shape: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -191,16 +214,19 @@ class History:
     def start_run(self, *, command: str, template: str | None = None, template_sha: str | None = None,
                   document: str | None = None, prefill: str | None = None, prompt: str | None = None,
                   params: dict[str, Any] | None = None, seed: int | None = None, model_name: str | None = None,
-                  model_sha256: str | None = None) -> int:
+                  model_sha256: str | None = None, **extra: Any) -> int:
+        """`extra`: any of EXTRA_START (inputs, document_path, document_sha256, citation_mode, skeleton)."""
+        cols, vals = self._extra(extra, EXTRA_START)
         prompt_sha = None
         if prompt is not None:
             prompt_sha = hashlib.sha256(prompt.encode("utf-8")).hexdigest()
             self._write("INSERT OR IGNORE INTO prompts(sha256, text) VALUES (?, ?)", (prompt_sha, prompt))
         cur = self._write(
             "INSERT INTO runs(started_at, command, template, template_sha, document, prefill, prompt_sha, params,"
-            " seed, model_name, model_sha256, status, owner) VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running', ?)",
+            " seed, model_name, model_sha256, status, owner" + "".join(f", {c}" for c in cols) +
+            ") VALUES (?,?,?,?,?,?,?,?,?,?,?, 'running', ?" + ", ?" * len(cols) + ")",
             (_now(), command, template, template_sha, document, prefill, prompt_sha,
-             json.dumps(params or {}, ensure_ascii=False), seed, model_name, model_sha256, current_owner()))
+             json.dumps(params or {}, ensure_ascii=False), seed, model_name, model_sha256, current_owner(), *vals))
         return int(cur.lastrowid)
 
     def update_output(self, run_id: int, output: str) -> None:
@@ -208,12 +234,24 @@ class History:
         self._write("UPDATE runs SET output=? WHERE id=?", (output, run_id))
 
     def finish_run(self, run_id: int, *, status: str, output: str, usage: dict | None = None,
-                   timings: dict | None = None, citations: list | None = None, error: str | None = None) -> None:
+                   timings: dict | None = None, citations: list | None = None, error: str | None = None,
+                   **extra: Any) -> None:
+        """`extra`: any of EXTRA_FINISH (reasoning, shape, skeleton)."""
         if status not in STATUSES:
             raise ValueError(status)
+        cols, vals = self._extra(extra, EXTRA_FINISH)
         self._write(
-            "UPDATE runs SET finished_at=?, status=?, output=?, usage=?, timings=?, citations=?, error=? WHERE id=?",
-            (_now(), status, output, _dumps(usage), _dumps(timings), _dumps(citations), error, run_id))
+            "UPDATE runs SET finished_at=?, status=?, output=?, usage=?, timings=?, citations=?, error=?"
+            + "".join(f", {c}=?" for c in cols) + " WHERE id=?",
+            (_now(), status, output, _dumps(usage), _dumps(timings), _dumps(citations), error, *vals, run_id))
+
+    @staticmethod
+    def _extra(extra: dict[str, Any], allowed: dict[str, bool]) -> tuple[list[str], list[Any]]:
+        unknown = set(extra) - set(allowed)
+        if unknown:
+            raise TypeError(f"unknown history columns: {sorted(unknown)}")
+        cols = [c for c in allowed if c in extra]  # fixed order; names come from our own table, never input
+        return cols, [_dumps(extra[c]) if allowed[c] else extra[c] for c in cols]
 
     def get(self, run_id: int) -> RunRecord | None:
         row = self._query("SELECT r.*, p.text AS prompt FROM runs r LEFT JOIN prompts p ON p.sha256=r.prompt_sha"
@@ -262,4 +300,6 @@ def _record(row: sqlite3.Row) -> RunRecord:
         prefill=row["prefill"], prompt=row["prompt"], params=_loads(row["params"]) or {}, seed=row["seed"],
         model_name=row["model_name"], model_sha256=row["model_sha256"], output=row["output"],
         usage=_loads(row["usage"]), timings=_loads(row["timings"]), citations=_loads(row["citations"]),
-        status=row["status"], error=row["error"])
+        status=row["status"], error=row["error"], inputs=_loads(row["inputs"]), document_path=row["document_path"],
+        document_sha256=row["document_sha256"], citation_mode=row["citation_mode"],
+        skeleton=_loads(row["skeleton"]), reasoning=row["reasoning"], shape=_loads(row["shape"]))

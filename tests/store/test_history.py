@@ -43,3 +43,52 @@ def test_corrupt_database_message(tmp_path):
     p.write_bytes(b"isto nao e sqlite" * 100)
     with pytest.raises(StoreError, match="corrompido.*apague"):
         History(p)
+
+
+def test_extra_columns_round_trip(tmp_path):
+    from legalprompt.store.history import History
+
+    h = History(tmp_path / "h.sqlite3")
+    rid = h.start_run(command="run", inputs={"area": "DIREITO PENAL"}, document_path="/a/b.pdf",
+                      document_sha256="ab" * 32, citation_mode="anchored", skeleton=["I. CASO EM EXAME"])
+    h.finish_run(rid, status="ok", output="x", reasoning="pensando", shape={"ok": False, "findings": []})
+    r = h.get(rid)
+    assert (r.inputs, r.document_path, r.citation_mode, r.skeleton, r.reasoning, r.shape) == (
+        {"area": "DIREITO PENAL"}, "/a/b.pdf", "anchored", ["I. CASO EM EXAME"], "pensando",
+        {"ok": False, "findings": []})
+    with pytest.raises(TypeError):
+        h.start_run(command="run", nonsense=1)
+
+
+def test_run_of_a_dead_process_becomes_interrupted(tmp_path):
+    """A row owned by a process that is gone is 'interrupted' at the next open, keeping its output."""
+    import subprocess
+    import sys
+
+    from legalprompt.store.history import STATUS_LABELS, History
+
+    db = tmp_path / "h.sqlite3"
+    code = ("import sys; from legalprompt.store.history import History; h = History(sys.argv[1]);"
+            "r = h.start_run(command='run'); h.update_output(r, 'EMENTA: parcial'); print(r)")
+    child = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, check=True)
+    rid = int(child.stdout)
+    mine = History(db)
+    live = mine.start_run(command="run")  # this process is alive: its row must stay running
+    again = History(db)
+    dead = again.get(rid)
+    assert (dead.status, dead.output) == ("interrupted", "EMENTA: parcial")
+    assert STATUS_LABELS[dead.status] == "interrompida"
+    assert again.get(live).status == "running"
+
+
+def test_owner_identity():
+    import subprocess
+    import sys
+
+    from legalprompt.store.owner import current_owner, owner_alive
+
+    assert owner_alive(current_owner())
+    assert not owner_alive(None) and not owner_alive("garbage") and not owner_alive("x:1:2")
+    p = subprocess.run([sys.executable, "-c", "from legalprompt.store.owner import current_owner as c; print(c())"],
+                       capture_output=True, text=True, check=True)
+    assert not owner_alive(p.stdout.strip())
