@@ -122,7 +122,11 @@ else
     [[ -n "$GPU_SDIST" && -e "$GPU_SDIST" ]] || die "GPU_SDIST (the llama-cpp-python sdist) not given or not found: '$GPU_SDIST'"
     "$VPY" -c "import scikit_build_core, cmake, ninja" 2>/dev/null \
         || log "warning: scikit-build-core / cmake / ninja not all importable; the build may fail offline"
-    export CMAKE_ARGS="-DGGML_CUDA=on -DCMAKE_CUDA_ARCHITECTURES=native -DLLAVA_BUILD=off -DLLAMA_BUILD_TESTS=off -DLLAMA_BUILD_EXAMPLES=off ${GPU_CMAKE_EXTRA:-}"
+    # The same no-AMX fix as set-up (legalprompt/engine/build.py merges -mno-amx-* into these CMAKE_ARGS): the
+    # CPU side of a CUDA build is still -march=native and would crash on an AMX Xeon host.
+    CMAKE_ARGS="$(CMAKE_ARGS="-DGGML_CUDA=on -DCMAKE_CUDA_ARCHITECTURES=native -DLLAVA_BUILD=off -DLLAMA_BUILD_TESTS=off -DLLAMA_BUILD_EXAMPLES=off ${GPU_CMAKE_EXTRA:-}" \
+        "$PY" "$REPO/scripts/setup_engine.py" cmake-args)"
+    export CMAKE_ARGS
     export CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)"
     export FORCE_CMAKE=1
     log "building llama-cpp-python with CUDA ($CMAKE_BUILD_PARALLEL_LEVEL jobs; CMAKE_ARGS=$CMAKE_ARGS); log: $LOGDIR/build.log"

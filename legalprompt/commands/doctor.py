@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     report = {
         "ok": check.ok, "check": check.to_dict(), "engine_dir": str(lib) if lib else None,
         "cpu_has_amx": selfcheck.cpu_has_amx(), "amx_instructions_in_engine": amx,
-        "build_cmake_args": build.final_cmake_args(), "engine_cache": str(build.cache_root()),
+        "build_cmake_args": build.final_cmake_args({"CMAKE_ARGS": build.recorded_user_args() or ""}), "engine_cache": str(build.cache_root()),
         "rebuild_command": build.rebuild_command(), "paths": describe_dirs(),
     }
     if args.json:

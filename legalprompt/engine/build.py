@@ -174,7 +174,7 @@ def sdist_path(python: str | None = None) -> Path:
     return dest / archive.name
 
 
-def build_wheel(python: str, cmake_args: str, dest: Path) -> Path:
+def build_wheel(python: str, cmake_args: str, dest: Path, user_args: str = "") -> Path:
     env = dict(os.environ, CMAKE_ARGS=cmake_args)
     env.setdefault("CMAKE_BUILD_PARALLEL_LEVEL", str(os.cpu_count() or 2))
     log(f"compilando llama-cpp-python {LLAMA_VERSION} (uma vez por máquina, 6-10 minutos em 2 núcleos)")
@@ -198,6 +198,7 @@ def build_wheel(python: str, cmake_args: str, dest: Path) -> Path:
         final = dest / wheels[0].name
         os.replace(staged, final)
         (dest / "CMAKE_ARGS").write_text(cmake_args + "\n")
+        (dest / "USER_CMAKE_ARGS").write_text(user_args + "\n")
         return final
 
 
@@ -208,27 +209,60 @@ def installed_from(python: str) -> str:
     return res.stdout.strip() if res.returncode == 0 else ""
 
 
+def _venv_record(python: str) -> Path:
+    """Where a virtual environment remembers the user's CMAKE_ARGS (so a later set-up keeps a CUDA build)."""
+    if os.path.abspath(python) == os.path.abspath(sys.executable):
+        prefix = sys.prefix
+    else:
+        prefix = subprocess.run([python, "-c", "import sys; print(sys.prefix)"], capture_output=True, text=True,
+                                check=True).stdout.strip()
+    return Path(prefix) / "legalprompt-engine-cmake-args"
+
+
+def recorded_user_args(python: str | None = None) -> str | None:
+    record = _venv_record(python or sys.executable)
+    try:
+        return record.read_text().strip()
+    except OSError:
+        return None
+
+
 def install(python: str) -> Path:
     env = dict(os.environ)
+    record = _venv_record(python)
+    if "CMAKE_ARGS" not in env and record.is_file():
+        env["CMAKE_ARGS"] = record.read_text().strip()
+        log(f"usando os CMAKE_ARGS gravados neste ambiente: {env['CMAKE_ARGS']}")
     cmake_args = final_cmake_args(env)
     key = wheel_key(python, cmake_args, env)
     dest = cache_root() / key
     wheels = sorted(dest.glob(f"llama_cpp_python-{LLAMA_VERSION}-*.whl"))
-    if os.environ.get("LEGALPROMPT_ENGINE_REBUILD"):
+    if env.get("LEGALPROMPT_ENGINE_REBUILD"):
         wheels = []
-    wheel = wheels[0] if wheels else build_wheel(python, cmake_args, dest)
-    if wheel.name in installed_from(python) and str(dest) in installed_from(python):
+    wheel = wheels[0] if wheels else build_wheel(python, cmake_args, dest, env.get("CMAKE_ARGS", ""))
+    source = installed_from(python)
+    if not env.get("LEGALPROMPT_ENGINE_REBUILD") and wheel.name in source and str(dest) in source:
         log(f"motor já instalado de {wheel}")
-        return wheel
-    log(f"instalando o motor de {wheel}")
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)], check=True)
+    else:
+        log(f"instalando o motor de {wheel}")
+        subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
+                       check=True)
+    try:
+        record.write_text(env.get("CMAKE_ARGS", "") + "\n")
+    except OSError:
+        pass
     return wheel
 
 
-def rebuild_command(python: str | None = None) -> str:
+def rebuild_command(python: str | None = None, user_args: str | None = None) -> str:
     """What a user types to get a working engine in this environment, whatever installed the broken one."""
     python = python or sys.executable
-    return (f"CMAKE_ARGS={shlex.quote(final_cmake_args())} {shlex.quote(python)} -m pip install --force-reinstall "
+    env = dict(os.environ)
+    if user_args is None and "CMAKE_ARGS" not in env:
+        user_args = recorded_user_args(python)  # keep a CUDA build a CUDA build
+    if user_args is not None:
+        env["CMAKE_ARGS"] = user_args
+    return (f"CMAKE_ARGS={shlex.quote(final_cmake_args(env))} {shlex.quote(python)} -m pip install --force-reinstall "
             f"--no-cache-dir --no-deps llama-cpp-python=={LLAMA_VERSION}")
 
 

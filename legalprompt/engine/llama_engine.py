@@ -20,7 +20,6 @@ from legalprompt.engine.params import LoadOptions, SamplingParams, parse_gpu_lay
 from legalprompt.engine.prompt import BuiltPrompt, render_chat, render_plain
 from legalprompt.errors import ContextOverflowError, ModelError, UserInputError
 
-CUDA_REINSTALL = 'CMAKE_ARGS="-DGGML_CUDA=on" pip install --force-reinstall --no-cache-dir llama-cpp-python==0.3.36'
 
 
 @dataclass
@@ -45,8 +44,11 @@ def plan_gpu_layers(requested: str | int, n_layers: int | None, supported: bool)
     if req == 0:
         return 0, 0, None
     if not supported:
+        from legalprompt.engine.build import rebuild_command
+
         return 0, 0, ("esta instalação do llama.cpp não tem suporte a GPU; rodando na CPU. Para usar uma GPU NVIDIA, "
-                      f"reinstale com: {CUDA_REINSTALL}")
+                      f"reinstale com: {rebuild_command(user_args='-DGGML_CUDA=on')} (ou, num clone: "
+                      "CMAKE_ARGS=-DGGML_CUDA=on make engine)")
     if req == "all":
         return -1, total, None
     return int(req), min(int(req), total), None

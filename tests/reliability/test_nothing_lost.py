@@ -180,3 +180,37 @@ def test_two_processes_write_the_history_at_once(isolated_dirs):
     assert {r.document for r in runs} == {f"{t}-{i}" for t in "AB" for i in range(n)}
     assert all(r.status == "ok" and r.output == f"{r.document} resposta completa" for r in runs)
     assert all(r.prompt == f"prompt {r.document.replace('-', ' ')}" for r in runs)
+
+
+# --- a run whose process is killed -----------------------------------------------------------------------
+
+def test_sigkilled_run_shows_as_interrupted_with_its_partial_answer(isolated_dirs):
+    """SIGKILL mid-generation (what the OOM killer or a crashing engine does): the run cannot write its end,
+    and the next command shows it as 'interrompida' with the partial answer saved while it streamed."""
+    tdir = isolated_dirs["config"] / "templates"
+    tdir.mkdir()
+    (tdir / "longo.j2").write_text(LONG_TEMPLATE, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "legalprompt", "run", "-", "-t", "longo", "--model", SMOL,
+                             "--threads", "1", "--n-ctx", "1024"], cwd=REPO, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc.stdin.write(b"um advogado e um recurso especial")
+    proc.stdin.close()
+    db = isolated_dirs["data"] / "history.sqlite3"
+    partial = ""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and len(partial) <= len("Era uma vez") + 10:
+        time.sleep(0.3)
+        if db.exists():
+            runs = History(db).search(limit=1)
+            partial = runs[0].output if runs else ""
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert partial.startswith("Era uma vez") and len(partial) > len("Era uma vez") + 10, partial
+
+    shown = subprocess.run([sys.executable, "-m", "legalprompt", "history"], cwd=REPO, capture_output=True,
+                           text=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    assert "interrompida" in shown.stdout and "em andamento" not in shown.stdout, shown.stdout
+    rec = History(db).search(limit=1)[0]
+    assert rec.status == "interrupted" and rec.output.startswith(partial), (rec.status, rec.output, partial)
