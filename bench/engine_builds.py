@@ -7,7 +7,10 @@ loads the same GGUF and runs the same greedy work with llama-cpp-python called d
 bench/engine_vs_direct.py's "direct" side does): a prompt evaluated cold, then N generated tokens.
 
     .venv/bin/python bench/engine_builds.py --a /tmp/prefix-venv/bin/python --b .venv/bin/python \
-        [--model gemma3-270m] [--reps 6] [--prompt-tokens 400] [--gen-tokens 128] [--threads N]
+        [--model gemma3-270m] [--reps 6] [--prompt-tokens 400] [--gen-tokens 128] [--threads N] [--code]
+
+--code first compares the two builds' libraries instruction by instruction (objdump mnemonics): on a CPU without
+AMX the -mno-amx-* flags must change nothing, so the streams must be identical.
 """
 
 from __future__ import annotations
@@ -52,6 +55,27 @@ def run_child(python: str, model: str, args, salt: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def lib_dir(python: str) -> Path:
+    out = subprocess.run([python, "-c", "import importlib.util as u; s = u.find_spec('llama_cpp'); "
+                          "print(list(s.submodule_search_locations)[0])"], capture_output=True, text=True, check=True)
+    return Path(out.stdout.strip()) / "lib"
+
+
+def mnemonics(lib: Path) -> list[str]:
+    """The instruction stream without addresses or operands: equal streams mean the same code, whatever
+    the constant offsets (which move with the length of the build path strings in .rodata)."""
+    out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", str(lib)], capture_output=True, text=True,
+                         check=True).stdout
+    return [f[1].split(" ", 1)[0] for f in (line.split("\t") for line in out.splitlines()) if len(f) >= 2]
+
+
+def compare_code(a: str, b: str) -> None:
+    for name in ("libggml-cpu.so", "libggml-base.so", "libllama.so"):
+        ma, mb = mnemonics(lib_dir(a) / name), mnemonics(lib_dir(b) / name)
+        print(f"code {name:<16} A {len(ma):>7} instructions, B {len(mb):>7}: "
+              f"{'identical instruction stream' if ma == mb else 'DIFFERENT instruction streams'}")
+
+
 def main() -> int:
     from legalprompt.engine import bundled
     from legalprompt.engine.params import physical_cores
@@ -64,7 +88,12 @@ def main() -> int:
     ap.add_argument("--prompt-tokens", type=int, default=400)
     ap.add_argument("--gen-tokens", type=int, default=128)
     ap.add_argument("--threads", type=int, default=physical_cores())
+    ap.add_argument("--code", action="store_true", help="also compare the libraries' instruction streams (objdump)")
     args = ap.parse_args()
+    if args.code:
+        compare_code(args.a, args.b)
+    if args.reps < 1:
+        return 0
     model = str(bundled.bundled_path(args.model)) if args.model in bundled.BUNDLED else args.model
     res: dict[str, list[dict]] = {"A": [], "B": []}
     print(f"model {args.model}; {args.prompt_tokens}-token prompt, {args.gen_tokens} greedy tokens, "
