@@ -21,6 +21,7 @@ class Timings:
     generation_s: float = 0.0
     generation_tokens_per_s: float = 0.0
     total_s: float = 0.0
+    threads: int = 0  # CPU threads the request ran with (chosen at its start unless --threads fixed them)
 
 
 @dataclass

@@ -100,7 +100,10 @@ class Engine:
             self.warnings.append(warn)
         train_ctx = self.meta.context_length or opts.n_ctx
         n_ctx = min(opts.n_ctx, train_ctx)
-        self.n_threads = opts.n_threads or physical_cores()
+        # --threads N fixes the count; otherwise each request picks it from the cores free at its start.
+        self.auto_threads = opts.n_threads is None
+        self.max_threads = opts.n_threads or physical_cores()
+        self.n_threads = self.max_threads
         t0 = time.perf_counter()
         try:
             self.llm = llama_cpp.Llama(
@@ -270,9 +273,21 @@ class Engine:
         with self._lock:
             yield from self._generate_locked(tokens, params, cancel, prefill)
 
+    def fit_threads(self) -> int:
+        """Before a request: with automatic threads, use only the cores other processes leave free."""
+        if self.auto_threads and self.gpu_layers == 0:
+            from legalprompt.engine.threads import busy_cores_elsewhere, choose_threads
+
+            n = choose_threads(self.max_threads, busy_cores_elsewhere())
+            if n != self.n_threads:
+                self._llama_cpp.llama_set_n_threads(self.llm.ctx, n, n)
+                self.n_threads = n
+        return self.n_threads
+
     def _generate_locked(self, tokens, params, cancel, prefill):
         llm = self.llm
-        t0 = time.perf_counter()
+        t0 = time.perf_counter()  # the thread choice's short look at the machine counts as waiting time
+        threads = self.fit_threads()
         reused = self._eval_reusing_prefix(tokens)
         t_prompt = time.perf_counter()
         llm.set_seed(params.seed)
@@ -328,7 +343,7 @@ class Engine:
             prompt_tokens_per_s=n_eval / prompt_s if prompt_s > 0 else 0.0,
             generation_s=gen_s,
             generation_tokens_per_s=(n_out - 1) / gen_s if n_out > 1 and gen_s > 0 else 0.0,
-            total_s=t_end - t0,
+            total_s=t_end - t0, threads=threads,
         )
         yield DoneEvent(output=prefill + text, prefill=prefill, generated=text, stop_reason=stop_reason,
                         usage=Usage(len(tokens), n_out, reused), timings=timings, seed=params.seed)

@@ -169,7 +169,7 @@ def test_gpu_layer_plan():
     assert plan_gpu_layers("auto", 18, False) == (0, 0, None)
     assert plan_gpu_layers("auto", 18, True) == (-1, 19, None)
     n, on_gpu, warn = plan_gpu_layers("all", 18, False)
-    assert (n, on_gpu) == (0, 0) and 'CMAKE_ARGS="-DGGML_CUDA=on"' in warn
+    assert (n, on_gpu) == (0, 0) and "CMAKE_ARGS='-DGGML_CUDA=on " in warn and "-mno-amx-int8" in warn
     assert plan_gpu_layers("5", 18, True) == (5, 5, None)
     assert plan_gpu_layers(0, 18, True) == (0, 0, None)
     with pytest.raises(UserInputError, match="banana"):
