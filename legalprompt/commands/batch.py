@@ -21,9 +21,9 @@ def register(sub) -> None:
     p.add_argument("--template", "-t", default="resumo", help="nome do template (padrão: resumo)")
     p.add_argument("--out", "-o", required=True, metavar="PASTA", help="pasta de saída")
     add_draft_args(p, seed_help="semente (padrão: 0, para o lote ser reproduzível)", each="de cada resposta")
-    p.add_argument("--jobs", "-j", type=int, default=1,
-                   help="documentos gerados ao mesmo tempo (sequências paralelas no mesmo contexto, ou pedidos "
-                        "simultâneos ao --endpoint)")
+    p.add_argument("--jobs", "-j", default="auto",
+                   help="documentos gerados ao mesmo tempo: auto (padrão: 1 na CPU, 8 com o modelo na GPU, 4 por "
+                        "--endpoint) ou um número (sequências paralelas no mesmo contexto, ou pedidos simultâneos)")
     p.add_argument("--endpoint", metavar="URL",
                    help="servidor compatível com OpenAI (llama-server, vLLM) em vez do modelo local, "
                         "ex.: http://127.0.0.1:8080; chave opcional em LEGALPROMPT_API_KEY")
@@ -46,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.max_tokens is not None and args.max_tokens < 1:
         raise UserInputError(f"--max-tokens deve ser 1 ou mais (recebi {args.max_tokens})")
-    if args.jobs < 1:
-        raise UserInputError(f"--jobs deve ser 1 ou mais (recebi {args.jobs})")
+    from legalprompt.batch.jobs import choose_jobs, parse_jobs
+
+    jobs_requested = parse_jobs(args.jobs)
     if args.retries < 0:
         raise UserInputError(f"--retries deve ser 0 ou mais (recebi {args.retries})")
     load_template(args.template)  # refuse an unknown template before loading the model
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         inputs=args.inputs, template=args.template, out_dir=Path(args.out),
         prefill="" if args.no_prefill else args.prefill, template_inputs=parse_inputs(args.input),
         max_tokens=args.max_tokens, temperature=args.temperature, top_p=args.top_p, seed=args.seed,
-        jobs=args.jobs, check_citations=not args.no_check, retry_errors=args.retry_errors, json=args.json,
+        jobs=1, check_citations=not args.no_check, retry_errors=args.retry_errors, json=args.json,
         progress=not args.quiet)
     # Expand the inputs before paying for the model load (a typo fails fast).
     from legalprompt.batch.readers import iter_documents
@@ -66,11 +67,15 @@ def run(args: argparse.Namespace) -> int:
         from legalprompt.batch.endpoint import EndpointClient
 
         client = EndpointClient(args.endpoint, model=args.endpoint_model, max_retries=args.retries)
+        opts.jobs, why = choose_jobs(jobs_requested, endpoints=1)
+        _say_jobs(why, args)
         runner = BatchRunner(opts, settings, endpoint=client)
     else:
         from legalprompt.store.history import History
 
         engine = engine_from_args(args)
+        opts.jobs, why = choose_jobs(jobs_requested, gpu_layers=engine.gpu_layers)
+        _say_jobs(why, args)
         runner = BatchRunner(opts, settings, engine=engine, history=History())
     summary = runner.run()
     if args.json:
@@ -78,3 +83,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(format_summary(summary), file=sys.stderr)
     return 1 if (summary.failed or summary.previous_failures) else 0
+
+
+def _say_jobs(why: str, args: argparse.Namespace) -> None:
+    if not args.quiet and not args.json:
+        print(why, file=sys.stderr)
