@@ -51,6 +51,15 @@ def safe_label(text: str) -> str:
     return _LABEL_UNSAFE.sub(esc, str(text))
 
 
+_JSON_UNSAFE = re.compile("[\x7f-\x9f]")
+
+
+def json_safe(dumped: str) -> str:
+    """JSON text (from json.dumps, which escapes only C0) with DEL and C1 escaped as \\u00XX too: still
+    the same JSON value, and nothing a terminal acts on. They can only occur inside strings."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
 class SafeStream:
     """A text stream that passes everything written through `term_safe`.
 

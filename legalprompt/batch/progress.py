@@ -11,7 +11,7 @@ import sys
 import time
 from typing import TextIO
 
-from legalprompt.termsafe import safe_label, write_control
+from legalprompt.termsafe import json_safe, safe_label, write_control
 
 _REDRAW_S = 0.25
 
@@ -71,12 +71,12 @@ class Progress:
             return
         if self.json_mode:
             eta = self.eta_s()
-            self.out.write(json.dumps({
+            self.out.write(json_safe(json.dumps({
                 "event": "document", "path": label, "status": status, "error": error,
                 "done": self.done, "total": self.total, "generated_tokens": self.tokens,
                 "tokens_per_s": round(self.tokens_per_s(), 2),
                 "elapsed_s": round(self.elapsed(), 2), "eta_s": None if eta is None else round(eta, 1),
-            }, ensure_ascii=False) + "\n")
+            }, ensure_ascii=False)) + "\n")
             self.out.flush()
         elif self.tty:
             self._draw(force=True)
@@ -90,8 +90,8 @@ class Progress:
     def warn(self, label: str, message: str) -> None:
         """A file found but not read: always said (even with --quiet), so nothing is dropped silently."""
         if self.json_mode:
-            self.out.write(json.dumps({"event": "warning", "path": label, "message": message},
-                                      ensure_ascii=False) + "\n")
+            self.out.write(json_safe(json.dumps({"event": "warning", "path": label, "message": message},
+                                                ensure_ascii=False)) + "\n")
             self.out.flush()
             return
         if self.tty and self._drawn:

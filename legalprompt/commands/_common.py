@@ -44,7 +44,9 @@ def add_json_arg(p: argparse.ArgumentParser) -> None:
 
 
 def print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+    from legalprompt.termsafe import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(obj, ensure_ascii=False, indent=2, default=str)) + "\n")
     sys.stdout.flush()
 
 
