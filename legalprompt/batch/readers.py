@@ -117,19 +117,23 @@ def read_capped(f, limit: int, label: str, size_hint: int | None = None) -> byte
     return data
 
 
+def read_file_bytes(path: Path | str, limit: int = MAX_TEXT_BYTES, label: str | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, or DocumentError (pt-BR) saying why not."""
+    label = label or str(path)
+    with open_regular(path, label) as f:
+        try:
+            return read_capped(f, limit, label, os.fstat(f.fileno()).st_size)
+        except OSError as exc:
+            raise DocumentError(f"{label}: não foi possível ler o arquivo ({exc.strerror or exc}).") from None
+
+
 def _limit_for(path: Path) -> int:
     fmt = SUPPORTED_EXTENSIONS.get(path.suffix.lower())
     return MAX_TEXT_BYTES if fmt in ("txt", "md", "html") else MAX_PACKAGE_BYTES
 
 
 def _read_bytes(path: Path) -> bytes:
-    label = str(path)
-    limit = _limit_for(path)
-    with open_regular(path, label) as f:
-        try:
-            return read_capped(f, limit, label, os.fstat(f.fileno()).st_size)
-        except OSError as exc:
-            raise DocumentError(f"{label}: não foi possível ler o arquivo ({exc.strerror or exc}).") from None
+    return read_file_bytes(path, _limit_for(path))
 
 
 def read_document(path: Path | str) -> Document:
@@ -193,7 +197,7 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".") or name.startswith("~$")
 
 
-def _why_not_readable(path: Path, root: Path) -> str | None:
+def why_not_readable(path: Path, root: Path) -> str | None:
     """Why a file found in a folder is not read, or None: a link leaving the folder (it would send a
     file the user did not put there), or anything that is not a regular file (a FIFO hangs a reader,
     /dev/zero never ends)."""
@@ -229,7 +233,7 @@ def _walk(folder: Path, skipped: list) -> list[Path]:
             if _is_hidden(name):  # lock files of Word/LibreOffice, macOS '._' forks: said, not read
                 skipped.append((path, HIDDEN))
                 continue
-            why = _why_not_readable(path, folder)
+            why = why_not_readable(path, folder)
             if why:
                 skipped.append((path, why))
             else:
@@ -264,7 +268,7 @@ def iter_documents(inputs: list[str], skipped: list | None = None) -> Iterator[P
                 if m.is_dir() and not m.is_symlink():
                     paths.extend(_walk(m, skipped))
                 elif m.suffix.lower() in SUPPORTED_EXTENSIONS and not _is_hidden(m.name):
-                    why = _why_not_readable(m, m.parent)
+                    why = why_not_readable(m, m.parent)
                     if why:
                         skipped.append((m, why))
                     else:

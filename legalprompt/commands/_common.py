@@ -55,8 +55,11 @@ def read_text_arg(value: str) -> tuple[str, str]:
 
     Returns (text, label)."""
     if value == "-":
-        data = sys.stdin.buffer.read()
+        from legalprompt.batch.readers import MAX_TEXT_BYTES, read_capped
         from legalprompt.textio import decode_bytes
+
+        # Capped: `check - < /dev/zero` must end with a message, not fill the memory.
+        data = read_capped(sys.stdin.buffer, MAX_TEXT_BYTES, "<stdin>")
 
         return check_document_size(decode_bytes(data, label="<stdin>"), "<stdin>"), "<stdin>"
     path = Path(value)
