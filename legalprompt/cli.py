@@ -58,13 +58,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        if importlib.util.find_spec("legalprompt.commands.tui") is None:
-            parser.print_help()
-            return 0
-        args = parser.parse_args(["tui", *(sys.argv[1:] if argv is None else argv)])
+    """Run one command. Its stdout and stderr pass through `termsafe.SafeStream`: no document, answer
+    or file name can send a control sequence to the terminal, whatever the command prints. The TUI
+    draws through Textual's driver instead, and makes its text safe in its widgets."""
+    from legalprompt.termsafe import SafeStream
+
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not getattr(args, "func", None):
+            if importlib.util.find_spec("legalprompt.commands.tui") is None:
+                parser.print_help()
+                return 0
+            args = parser.parse_args(["tui", *(sys.argv[1:] if argv is None else argv)])
+        if args.command == "tui" or args.func.__module__.endswith(".tui"):
+            sys.stdout, sys.stderr = saved
+        return _dispatch(args)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         return int(args.func(args) or 0)
     except LegalPromptError as exc:

@@ -15,12 +15,14 @@ with the server's message.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import random
 import socket
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -31,6 +33,20 @@ from legalprompt.errors import ModelError, UserInputError
 
 TRANSIENT_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 API_KEY_ENV = "LEGALPROMPT_API_KEY"
+# No ProxyHandler from the environment: http_proxy/all_proxy would see every document and the key,
+# and could forge the answers. The server named by --endpoint is the only party spoken to.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for 'localhost' and loopback addresses (127.0.0.0/8, ::1); names are not resolved."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass
@@ -53,15 +69,33 @@ class EndpointClient:
     max_retries: int = 5
     backoff_s: float = 1.0
     max_backoff_s: float = 30.0
+    allow_remote: bool = False  # documents may go to a host other than this machine
     retried: int = field(default=0, init=False)  # transient failures retried so far (all requests)
+    warnings: list[str] = field(default_factory=list, init=False)  # pt-BR, for the command to print
 
     def __post_init__(self) -> None:
         u = self.url.strip().rstrip("/")
         if not u.startswith(("http://", "https://")):
-            raise UserInputError(f"--endpoint espera uma URL http:// ou https:// (recebi '{self.url}')")
+            raise UserInputError("--endpoint espera uma URL http:// ou https://, como http://127.0.0.1:8080")
         if u.endswith("/v1"):
             u = u[:-3]
         self.base = u
+        parts = urllib.parse.urlsplit(u)
+        try:
+            host = parts.hostname or ""
+            parts.port  # noqa: B018 - raises ValueError on a bad port
+        except ValueError:
+            raise UserInputError("--endpoint: a porta da URL não é válida; use algo como http://127.0.0.1:8080") from None
+        if not host:
+            raise UserInputError("--endpoint: a URL não tem servidor; use algo como http://127.0.0.1:8080")
+        if not is_loopback_host(host):
+            if not self.allow_remote:
+                raise UserInputError(
+                    f"--endpoint {host} não é esta máquina: os documentos sairiam dela. Se é isso mesmo, "
+                    "acrescente --allow-remote (e prefira https://).")
+            self.warnings.append(f"atenção: os documentos saem desta máquina e vão para {host}.")
+            if parts.scheme == "http":
+                self.warnings.append("atenção: http:// envia os documentos sem criptografia; use https://.")
         if self.api_key is None:
             self.api_key = os.environ.get(API_KEY_ENV) or None
 
@@ -78,7 +112,7 @@ class EndpointClient:
             req = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)
             retry_after = None
             try:
-                with urllib.request.urlopen(req, timeout=self.timeout_s) as resp:
+                with _OPENER.open(req, timeout=self.timeout_s) as resp:
                     raw = resp.read()
                 try:
                     return json.loads(raw.decode("utf-8")), attempt

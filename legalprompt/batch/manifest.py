@@ -41,8 +41,11 @@ def resume_key(doc_sha256: str, job: str) -> str:
 
 
 def file_sha256(path: Path) -> str:
+    """sha256 of a regular file's bytes (DocumentError for a FIFO or device, which would never end)."""
+    from legalprompt.batch.readers import open_regular
+
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -91,6 +94,7 @@ class Manifest:
         self.path = path
         self.entries: list[dict] = []
         self.by_key: dict[str, dict] = {}
+        self.ok_by_key: dict[str, dict] = {}  # the last successful entry of each key
         self.dropped_torn = False
         self.bad_lines = 0
         self._f = None
@@ -127,9 +131,7 @@ class Manifest:
                     self.bad_lines += 1
                     good_end = pos
                     continue
-                self.entries.append(entry)
-                if entry.get("key"):
-                    self.by_key[entry["key"]] = entry
+                self._index(entry)
             good_end = pos
         if self.dropped_torn:
             with open(self.path, "r+b") as f:
@@ -152,9 +154,23 @@ class Manifest:
         self._f.write(line + "\n")
         self._f.flush()
         os.fsync(self._f.fileno())
+        self._index(entry)
+
+    def _index(self, entry: dict) -> None:
         self.entries.append(entry)
         if entry.get("key"):
             self.by_key[entry["key"]] = entry
+            if entry.get("status") == "ok":
+                self.ok_by_key[entry["key"]] = entry
+
+    def last_ok(self, key: str) -> dict | None:
+        """The last successful entry of a key: a duplicate recorded after it does not hide it."""
+        return self.ok_by_key.get(key)
+
+    def output_files(self) -> set[str]:
+        """Every output file legalprompt wrote here (resolved paths): the only files it may overwrite."""
+        return {str(Path(e["output_file"]).resolve()) for e in self.entries
+                if isinstance(e.get("output_file"), str) and e.get("output_file")}
 
     def close(self) -> None:
         if self._f is not None:
@@ -180,25 +196,38 @@ def safe_stem(name: str, limit: int = 80) -> str:
     return s
 
 
-def plan_output_names(paths: list[Path], out_dir: Path) -> dict[Path, Path]:
-    """One output file per input path, inside `out_dir`, never colliding (case-insensitively).
+def plan_output_names(paths: list[Path], out_dir: Path, ours: set[str] | None = None) -> dict[Path, Path]:
+    """One output file per input path, inside `out_dir`, never colliding (case-insensitively) with
+    another output, with an input, or with an existing file legalprompt did not write (`ours`: the
+    resolved paths the manifest records). A lawyer's `contrato.md` beside `contrato.txt` is never
+    overwritten by the summary of `contrato.txt`.
 
-    The name is the input's stem made safe; stems that collide (two `a.txt` in different folders) get
-    a short hash of the input's absolute path, so a name does not depend on the order of the inputs."""
+    The name is the input's stem made safe; a stem that collides (two `a.txt` in different folders,
+    or an existing file) gets a short hash of the input's absolute path, so a name depends neither on
+    the order of the inputs nor on which run made it."""
+    ours = ours or set()
     stems: dict[Path, str] = {p: safe_stem(p.stem) for p in paths}
     count: dict[str, int] = {}
     for s in stems.values():
         count[s.lower()] = count.get(s.lower(), 0) + 1
     out_root = out_dir.resolve()
+    inputs = {str(p.resolve()).lower() for p in paths}
+
+    def taken(name: str) -> bool:
+        target = out_root / name
+        if name.lower() in used or str(target).lower() in inputs:
+            return True
+        return (target.exists() or target.is_symlink()) and str(target) not in ours
+
     names: dict[Path, Path] = {}
     used: set[str] = set()
     for p in paths:
         stem = stems[p]
-        if count[stem.lower()] > 1:
+        if count[stem.lower()] > 1 or taken(stem + ".md"):
             stem = f"{stem}-{hashlib.sha256(str(p.resolve()).encode('utf-8')).hexdigest()[:8]}"
         name = stem + ".md"
         i = 2
-        while name.lower() in used:  # a hash-suffixed name equal to another input's plain stem
+        while taken(name):  # a hash-suffixed name equal to another input's plain stem, or a file not ours
             name = f"{stem}-{i}.md"
             i += 1
         used.add(name.lower())

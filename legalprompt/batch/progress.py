@@ -11,6 +11,8 @@ import sys
 import time
 from typing import TextIO
 
+from legalprompt.termsafe import json_safe, safe_label, write_control
+
 _REDRAW_S = 0.25
 
 
@@ -69,20 +71,33 @@ class Progress:
             return
         if self.json_mode:
             eta = self.eta_s()
-            self.out.write(json.dumps({
+            self.out.write(json_safe(json.dumps({
                 "event": "document", "path": label, "status": status, "error": error,
                 "done": self.done, "total": self.total, "generated_tokens": self.tokens,
                 "tokens_per_s": round(self.tokens_per_s(), 2),
                 "elapsed_s": round(self.elapsed(), 2), "eta_s": None if eta is None else round(eta, 1),
-            }, ensure_ascii=False) + "\n")
+            }, ensure_ascii=False)) + "\n")
             self.out.flush()
         elif self.tty:
             self._draw(force=True)
         else:
+            label, error = safe_label(label), None if error is None else safe_label(error)
             tag = {"ok": "ok", "skipped": "pulado", "error": "ERRO"}.get(status, status)
             extra = "" if not error else (f": {error[len(label):].lstrip(': ')}" if error.startswith(label) else f": {error}")
             self.err.write(f"[{self.done}/{self.total}] {tag} {label}{extra}\n")
             self.err.flush()
+
+    def warn(self, label: str, message: str) -> None:
+        """A file found but not read: always said (even with --quiet), so nothing is dropped silently."""
+        if self.json_mode:
+            self.out.write(json_safe(json.dumps({"event": "warning", "path": label, "message": message},
+                                                ensure_ascii=False)) + "\n")
+            self.out.flush()
+            return
+        if self.tty and self._drawn:
+            self.err.write("\n")
+        self.err.write(f"aviso: {safe_label(label)}: {safe_label(message)}\n")
+        self.err.flush()
 
     def _draw(self, force: bool = False) -> None:
         now = time.monotonic()
@@ -94,7 +109,8 @@ class Progress:
         bar = "#" * int(frac * width) + "-" * (width - int(frac * width))
         eta = self.eta_s()
         left = "?" if eta is None else fmt_duration(eta)
-        self.err.write(f"\r[{bar}] {self.done}/{self.total} documentos · {self.tokens_per_s():.1f} tokens/s · "
+        write_control(self.err, "\r")
+        self.err.write(f"[{bar}] {self.done}/{self.total} documentos · {self.tokens_per_s():.1f} tokens/s · "
                        f"restam ~{left}   ")
         self.err.flush()
         self._drawn = True

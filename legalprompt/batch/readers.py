@@ -10,6 +10,7 @@ import glob
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -59,21 +60,80 @@ def _sniff(data: bytes) -> str:
     return "txt"
 
 
-def _read_bytes(path: Path) -> bytes:
-    label = str(path)
+# Past this, one document is not something to summarise in one go (50 MB of text is ~12M tokens):
+# commands refuse it at once instead of tokenizing for minutes.
+MAX_DOCUMENT_CHARS = 5_000_000
+# Bytes read at most, checked with fstat before reading. No encoding we read spends more than 4 bytes
+# on a character, so a text file past 4x the character limit cannot be accepted anyway. PDF and DOCX
+# carry images, hence their larger cap; their text is still held to MAX_DOCUMENT_CHARS.
+MAX_TEXT_BYTES = 4 * MAX_DOCUMENT_CHARS
+MAX_PACKAGE_BYTES = 200 * 1024 * 1024
+HIDDEN = "arquivo oculto (o nome começa com '.' ou '~$'); renomeie-o para incluí-lo"
+NOT_REGULAR = "não é um arquivo comum (fila, dispositivo ou socket); passe um arquivo de documento"
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB"
+
+
+def too_big(label: str, size: int, limit: int) -> DocumentError:
+    return DocumentError(f"{label}: arquivo grande demais ({_mb(size)}; o limite é {_mb(limit)}). Divida-o em "
+                         "partes menores (por volume ou por peça) e processe cada uma.")
+
+
+def open_regular(path: Path | str, label: str | None = None):
+    """Open a regular file for reading, or raise DocumentError. A FIFO or device is refused before any
+    read (O_NONBLOCK: opening a FIFO would otherwise wait forever for a writer)."""
+    label = label or str(path)
     try:
-        if not path.exists():
-            raise DocumentError(f"{label}: arquivo não encontrado. Confira o caminho e tente de novo.")
-        if path.is_dir():
-            raise DocumentError(f"{label}: é uma pasta, não um arquivo. Passe um arquivo, "
-                                "ou use o comando batch para processar a pasta inteira.")
-        if not path.is_file():
-            raise DocumentError(f"{label}: não é um arquivo comum (dispositivo, fila ou socket).")
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        raise DocumentError(f"{label}: arquivo não encontrado. Confira o caminho e tente de novo.") from None
+    except IsADirectoryError:
+        raise DocumentError(f"{label}: é uma pasta, não um arquivo. Passe um arquivo, "
+                            "ou use o comando batch para processar a pasta inteira.") from None
     except PermissionError:
         raise DocumentError(f"{label}: sem permissão de leitura. Ajuste as permissões do arquivo.") from None
     except OSError as exc:
         raise DocumentError(f"{label}: não foi possível ler o arquivo ({exc.strerror or exc}).") from None
+    st = os.fstat(fd)
+    if stat.S_ISDIR(st.st_mode):
+        os.close(fd)
+        raise DocumentError(f"{label}: é uma pasta, não um arquivo. Passe um arquivo, "
+                            "ou use o comando batch para processar a pasta inteira.")
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        raise DocumentError(f"{label}: {NOT_REGULAR}.")
+    return os.fdopen(fd, "rb")
+
+
+def read_capped(f, limit: int, label: str, size_hint: int | None = None) -> bytes:
+    """Read at most `limit` bytes from a binary stream; past it, refuse without reading the rest."""
+    if size_hint is not None and size_hint > limit:
+        raise too_big(label, size_hint, limit)
+    data = f.read(limit + 1)
+    if len(data) > limit:
+        raise too_big(label, len(data), limit)
+    return data
+
+
+def read_file_bytes(path: Path | str, limit: int = MAX_TEXT_BYTES, label: str | None = None) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes, or DocumentError (pt-BR) saying why not."""
+    label = label or str(path)
+    with open_regular(path, label) as f:
+        try:
+            return read_capped(f, limit, label, os.fstat(f.fileno()).st_size)
+        except OSError as exc:
+            raise DocumentError(f"{label}: não foi possível ler o arquivo ({exc.strerror or exc}).") from None
+
+
+def _limit_for(path: Path) -> int:
+    fmt = SUPPORTED_EXTENSIONS.get(path.suffix.lower())
+    return MAX_TEXT_BYTES if fmt in ("txt", "md", "html") else MAX_PACKAGE_BYTES
+
+
+def _read_bytes(path: Path) -> bytes:
+    return read_file_bytes(path, _limit_for(path))
 
 
 def read_document(path: Path | str) -> Document:
@@ -90,6 +150,8 @@ def read_document(path: Path | str) -> Document:
         if ext in _UNSUPPORTED_HINTS:
             raise DocumentError(f"{label}: {_UNSUPPORTED_HINTS[ext]}.")
         fmt = _sniff(data)
+        if fmt in ("txt", "html") and len(data) > MAX_TEXT_BYTES:
+            raise too_big(label, len(data), MAX_TEXT_BYTES)
 
     encoding = None
     pages = None
@@ -135,38 +197,82 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".") or name.startswith("~$")
 
 
-def _walk(folder: Path) -> list[Path]:
+def why_not_readable(path: Path, root: Path) -> str | None:
+    """Why a file found in a folder is not read, or None: a link leaving the folder (it would send a
+    file the user did not put there), or anything that is not a regular file (a FIFO hangs a reader,
+    /dev/zero never ends)."""
+    try:
+        st = path.lstat()
+        if stat.S_ISLNK(st.st_mode):
+            target = Path(os.path.realpath(path))
+            if not target.is_relative_to(Path(os.path.realpath(root))):
+                return "é um atalho (link simbólico) para fora da pasta; passe o arquivo de destino diretamente"
+            st = target.stat()
+    except OSError as exc:
+        return f"não foi possível ler ({exc.strerror or exc})"
+    if stat.S_ISDIR(st.st_mode):
+        return "é um atalho para uma pasta, que não é seguido; passe a pasta de destino diretamente"
+    if not stat.S_ISREG(st.st_mode):
+        return NOT_REGULAR
+    return None
+
+
+def _walk(folder: Path, skipped: list) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(folder, followlinks=False):
         dirs[:] = [d for d in dirs if not _is_hidden(d)]
+        # os.walk lists a link to a folder among `dirs` and does not follow it: say so.
+        for d in dirs:
+            if (Path(root) / d).is_symlink():
+                skipped.append((Path(root) / d, "é um atalho para uma pasta, que não é seguido; "
+                                                "passe a pasta de destino diretamente"))
         for name in files:
-            if not _is_hidden(name) and Path(name).suffix.lower() in SUPPORTED_EXTENSIONS:
-                found.append(Path(root) / name)
+            if Path(name).suffix.lower() not in SUPPORTED_EXTENSIONS:
+                continue
+            path = Path(root) / name
+            if _is_hidden(name):  # lock files of Word/LibreOffice, macOS '._' forks: said, not read
+                skipped.append((path, HIDDEN))
+                continue
+            why = why_not_readable(path, folder)
+            if why:
+                skipped.append((path, why))
+            else:
+                found.append(path)
     return sorted(found, key=_natural_key)
 
 
-def iter_documents(inputs: list[str]) -> Iterator[Path]:
+def iter_documents(inputs: list[str], skipped: list | None = None) -> Iterator[Path]:
     """Expand files, folders (recursive, supported extensions, natural order) and globs into paths.
 
     Each file is yielded once, in the order the inputs were given. A named file is yielded whatever
-    its extension (the reader sniffs it). Raises `UserInputError` for a path that does not exist, a
-    glob that matches nothing, or when nothing readable was found at all."""
+    its extension (the reader sniffs it). Files found in a folder or by a glob that are not regular
+    files, or are links leaving their folder, are not yielded: each is appended to `skipped` as
+    (path, pt-BR reason) for the caller to report. Raises `UserInputError` for a path that does not
+    exist, a glob that matches nothing, or when nothing readable was found at all."""
     seen: set[Path] = set()
+    skipped = [] if skipped is None else skipped
     count = 0
     for item in inputs:
         p = Path(item).expanduser()
         if p.is_dir():
-            paths = _walk(p)
+            paths = _walk(p, skipped)
         elif p.is_file():
             paths = [p]
+        elif p.exists():  # named, but a FIFO, socket or device
+            skipped.append((p, NOT_REGULAR))
+            continue
         elif glob.has_magic(item):
             matches = [Path(m) for m in glob.glob(os.path.expanduser(item), recursive=True)]
             paths = []
             for m in sorted(matches, key=_natural_key):
-                if m.is_dir():
-                    paths.extend(_walk(m))
-                elif m.is_file() and m.suffix.lower() in SUPPORTED_EXTENSIONS and not _is_hidden(m.name):
-                    paths.append(m)
+                if m.is_dir() and not m.is_symlink():
+                    paths.extend(_walk(m, skipped))
+                elif m.suffix.lower() in SUPPORTED_EXTENSIONS and not _is_hidden(m.name):
+                    why = why_not_readable(m, m.parent)
+                    if why:
+                        skipped.append((m, why))
+                    else:
+                        paths.append(m)
             if not matches:
                 raise UserInputError(f"nenhum arquivo corresponde a {item!r}.")
         else:
@@ -180,11 +286,6 @@ def iter_documents(inputs: list[str]) -> Iterator[Path]:
             yield path
     if count == 0:
         raise UserInputError("nenhum documento encontrado (formatos lidos: .txt, .md, .pdf, .docx, .html).")
-
-
-# Past this, one document is not something to summarise in one go (50 MB of text is ~12M tokens):
-# commands refuse it at once instead of tokenizing for minutes.
-MAX_DOCUMENT_CHARS = 5_000_000
 
 
 def check_document_size(text: str, label: str) -> str:

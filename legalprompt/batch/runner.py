@@ -36,6 +36,7 @@ from legalprompt.batch.manifest import (
     Manifest, atomic_write_text, file_sha256, job_key, plan_output_names, remove_stale_temps, resume_key,
 )
 from legalprompt.batch.progress import Progress, fmt_duration
+from legalprompt.termsafe import safe_label
 from legalprompt.errors import ContextOverflowError, DocumentError, LegalPromptError, UserInputError
 
 _MARGIN = 16  # tokens kept free when planning chunks (tokenization at the seams is not additive)
@@ -97,6 +98,7 @@ class BatchSummary:
     completion_tokens: int = 0
     elapsed_s: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # found but not read (links out, FIFOs)
     results: list[DocResult] = field(default_factory=list)
     out_dir: str = ""
     manifest: str = ""
@@ -108,6 +110,7 @@ class BatchSummary:
                 "completion_tokens": self.completion_tokens, "elapsed_s": round(self.elapsed_s, 2),
                 "docs_per_min": round(self.docs_per_min(), 2), "tokens_per_s": round(self.tokens_per_s(), 2),
                 "failures": [{"path": p, "error": e} for p, e in self.failures],
+                "ignored": [{"path": p, "reason": r} for p, r in self.ignored],
                 "out_dir": self.out_dir, "manifest": self.manifest}
 
     def docs_per_min(self) -> float:
@@ -440,19 +443,24 @@ class BatchRunner:
 
         o = self.opts
         t_start = time.monotonic()
-        paths = list(iter_documents(o.inputs))
+        skipped: list[tuple[Path, str]] = []
+        paths = list(iter_documents(o.inputs, skipped))
         out_dir = o.out_dir
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UserInputError(f"não foi possível criar a pasta de saída {out_dir} ({exc.strerror or exc}).") from None
-        out_root = out_dir.resolve()
-        paths = [p for p in paths if p.resolve().parent != out_root or not p.name.endswith(".md")]
         remove_stale_temps(out_dir)
-        names = plan_output_names(paths, out_dir)
         manifest = Manifest.open(out_dir)
+        # Only files this batch wrote are left out of the inputs (the lawyer's own .md beside them is not).
+        ours = manifest.output_files()
+        paths = [p for p in paths if str(p.resolve()) not in ours]
+        names = plan_output_names(paths, out_dir, ours)
         summary = BatchSummary(total=len(paths), out_dir=str(out_dir), manifest=str(manifest.path))
         self.progress = Progress(len(paths), json_mode=o.json, enabled=o.progress)
+        for p, why in skipped:
+            summary.ignored.append((str(p), why))
+            self.progress.warn(str(p), f"ignorado: {why}")
         seen_ok_by_path: set[tuple[str, str]] = {
             (e.get("abs_path"), e.get("key")) for e in manifest.entries if e.get("status") in ("ok", "skipped")}
         errors_by_path = {(e.get("abs_path"), e.get("key")): e for e in manifest.entries if e.get("status") == "error"}
@@ -465,15 +473,16 @@ class BatchRunner:
             absp = str(p.resolve())
             try:
                 sha = file_sha256(p)
-            except OSError as exc:
+            except (OSError, DocumentError) as exc:
+                why = exc.message if isinstance(exc, DocumentError) else (
+                    f"{p}: não foi possível ler o arquivo ({exc.strerror or exc}).")
                 sha = ""
                 key = resume_key("unreadable:" + absp, self.job)
                 if (absp, key) in errors_by_path and not o.retry_errors:
                     self._previous_failure(summary, p, errors_by_path[(absp, key)])
                     continue
                 st = _DocState(i, p, key, sha, names[p])
-                self._record(manifest, summary, st, "error", error=f"{p}: não foi possível ler o arquivo "
-                                                                     f"({exc.strerror or exc}).")
+                self._record(manifest, summary, st, "error", error=why)
                 continue
             key = resume_key(sha, self.job)
             st = _DocState(i, p, key, sha, names[p])
@@ -498,11 +507,11 @@ class BatchRunner:
         try:
             self._drive(todo, manifest, summary)
             for st, orig in duplicates:
-                entry = manifest.last(orig.key)
-                if entry is not None and entry.get("status") == "ok":
+                entry = manifest.last_ok(orig.key)
+                if entry is not None:
                     self._record_duplicate(manifest, summary, st, entry)
                 else:
-                    why = (entry or {}).get("error") or "falhou"
+                    why = (manifest.last(orig.key) or {}).get("error") or "falhou"
                     self._record(manifest, summary, st, "error",
                                  error=f"mesmo conteúdo de {orig.path}, que falhou: {why}")
         finally:
@@ -687,9 +696,11 @@ def format_summary(s: BatchSummary) -> str:
     if s.failures:
         out.append("")
         out.append("Falhas:")
-        out += [f"  - {p}: {e}" for p, e in s.failures]
+        out += [f"  - {safe_label(p)}: {safe_label(e)}" for p, e in s.failures]
+    if s.ignored:
+        out += ["", "Ignorados (não lidos):"] + [f"  - {safe_label(p)}: {r}" for p, r in s.ignored]
     out.append("")
-    out.append(f"Saída em {s.out_dir} · manifesto {s.manifest}")
+    out.append(f"Saída em {safe_label(s.out_dir)} · manifesto {safe_label(s.manifest)}")
     return "\n".join(out)
 
 

@@ -44,7 +44,9 @@ def add_json_arg(p: argparse.ArgumentParser) -> None:
 
 
 def print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n")
+    from legalprompt.termsafe import json_safe
+
+    sys.stdout.write(json_safe(json.dumps(obj, ensure_ascii=False, indent=2, default=str)) + "\n")
     sys.stdout.flush()
 
 
@@ -53,8 +55,11 @@ def read_text_arg(value: str) -> tuple[str, str]:
 
     Returns (text, label)."""
     if value == "-":
-        data = sys.stdin.buffer.read()
+        from legalprompt.batch.readers import MAX_TEXT_BYTES, read_capped
         from legalprompt.textio import decode_bytes
+
+        # Capped: `check - < /dev/zero` must end with a message, not fill the memory.
+        data = read_capped(sys.stdin.buffer, MAX_TEXT_BYTES, "<stdin>")
 
         return check_document_size(decode_bytes(data, label="<stdin>"), "<stdin>"), "<stdin>"
     path = Path(value)

@@ -27,6 +27,8 @@ def register(sub) -> None:
     p.add_argument("--endpoint", metavar="URL",
                    help="servidor compatível com OpenAI (llama-server, vLLM) em vez do modelo local, "
                         "ex.: http://127.0.0.1:8080; chave opcional em LEGALPROMPT_API_KEY")
+    p.add_argument("--allow-remote", action="store_true", dest="allow_remote",
+                   help="permite um --endpoint fora desta máquina (os documentos saem dela)")
     p.add_argument("--endpoint-model", dest="endpoint_model", help="modelo a pedir ao servidor (padrão: o primeiro listado)")
     p.add_argument("--retries", type=int, default=5, help="novas tentativas em erros passageiros do servidor (padrão: 5)")
     p.add_argument("--retry-errors", action="store_true",
@@ -66,7 +68,10 @@ def run(args: argparse.Namespace) -> int:
     if args.endpoint:
         from legalprompt.batch.endpoint import EndpointClient
 
-        client = EndpointClient(args.endpoint, model=args.endpoint_model, max_retries=args.retries)
+        client = EndpointClient(args.endpoint, model=args.endpoint_model, max_retries=args.retries,
+                                allow_remote=args.allow_remote)
+        for w in client.warnings:
+            print(w, file=sys.stderr)
         opts.jobs, why = choose_jobs(jobs_requested, endpoints=1)
         _say_jobs(why, args)
         runner = BatchRunner(opts, settings, endpoint=client)

@@ -123,10 +123,13 @@ def run(args: argparse.Namespace) -> int:
         if color:
             from rich.console import Console
 
-            console = Console(highlight=False)
-            console.print(render_marked(report, color=True))
+            from legalprompt.termsafe import term_safe
+
+            # Rich writes its own colour codes: past the SafeStream, with the document's text made safe here.
+            console = Console(file=getattr(sys.stdout, "inner", sys.stdout), highlight=False)
+            console.print(term_safe(render_marked(report, color=True)))
             console.print()
-            console.print(render_list(report, color=True))
+            console.print(term_safe(render_list(report, color=True)))
         else:
             sys.stdout.write(render_marked(report, color=False) + "\n\n" + render_list(report, color=False) + "\n")
     return 1 if report.has_inconsistent else 0

@@ -67,17 +67,20 @@ def build_arms(args: argparse.Namespace, inputs: dict) -> list:
 def corpus_documents(folder: str) -> tuple[list, int]:
     """The documents of a folder: readable files, plus JSON files holding the text under 'full_text'
     ('text' or 'texto'). Returns (documents, JSON files without a text, which are ignored)."""
-    from legalprompt.batch.readers import iter_documents, read_document
+    from legalprompt.batch.readers import iter_documents, read_document, read_file_bytes, why_not_readable
     from legalprompt.compare import CompareDocument
 
     root = Path(folder).expanduser()
     if not root.is_dir():
         raise UserInputError(f"--corpus espera uma pasta (não encontrei {folder})")
     docs: list[CompareDocument] = []
+    skipped: list = []
     try:
-        paths = list(iter_documents([str(root)]))
+        paths = list(iter_documents([str(root)], skipped))
     except UserInputError:
         paths = []
+    # FIFOs, devices and links out of the folder: reported as skipped documents, never read.
+    docs += [CompareDocument(str(p), "", error=f"{p}: {why}") for p, why in skipped]
     for path in paths:
         try:
             docs.append(CompareDocument(str(path), read_document(path).text))
@@ -85,10 +88,20 @@ def corpus_documents(folder: str) -> tuple[list, int]:
             docs.append(CompareDocument(str(path), "", error=exc.message))
     no_text = 0
     for path in sorted(root.rglob("*.json")):
+        why = why_not_readable(path, root)
+        if why:
+            docs.append(CompareDocument(str(path), "", error=f"{path}: {why}"))
+            continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            docs.append(CompareDocument(str(path), "", error=f"{path}: JSON ilegível ({exc})"))
+            data = json.loads(read_file_bytes(path).decode("utf-8"))
+        except DocumentError as exc:
+            docs.append(CompareDocument(str(path), "", error=exc.message))
+            continue
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            # the decoder's reason (line and column), never the file's content
+            reason = f"linha {exc.lineno}, coluna {exc.colno}: {exc.msg}" if isinstance(exc, json.JSONDecodeError) \
+                else ("aninhamento profundo demais" if isinstance(exc, RecursionError) else "não é UTF-8")
+            docs.append(CompareDocument(str(path), "", error=f"{path}: JSON ilegível ({reason})"))
             continue
         text = next((data[k] for k in _JSON_TEXT_KEYS if isinstance(data, dict) and isinstance(data.get(k), str)
                      and data[k].strip()), None)

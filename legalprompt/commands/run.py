@@ -63,7 +63,12 @@ def run(args: argparse.Namespace) -> int:
     out = sys.stdout
     styled = out.isatty() and not args.json
     if not args.json:
-        out.write(f"\x1b[1;36m{prep.prefill}\x1b[0m" if styled else prep.prefill)
+        if styled:
+            from legalprompt.termsafe import styled as write_styled
+
+            write_styled(out, prep.prefill, "1;36")
+        else:
+            out.write(prep.prefill)
         out.flush()
     result: DraftResult | None = None
     for ev in drafter.stream(prep):

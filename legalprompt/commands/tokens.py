@@ -34,8 +34,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     tty = sys.stdout.isatty()
     if tty:
-        line = "".join(f"{_COLOURS[k % len(_COLOURS)]}\x1b[30m{p}\x1b[0m" for k, (_, p) in enumerate(pieces))
-        print(line)
+        from legalprompt.termsafe import term_safe, write_control
+
+        # The colours pass the SafeStream as the program's own codes; the pieces are made safe.
+        for k, (_, p) in enumerate(pieces):
+            write_control(sys.stdout, f"{_COLOURS[k % len(_COLOURS)]}\x1b[30m")
+            sys.stdout.write(term_safe(p))
+            write_control(sys.stdout, "\x1b[0m")
+        print()
         print()
     for k, (tid, piece) in enumerate(pieces):
         print(f"{k:>5}  {tid:>7}  {piece!r}")

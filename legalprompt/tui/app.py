@@ -22,6 +22,7 @@ from textual.screen import Screen
 
 from legalprompt.config import Settings, load_settings
 from legalprompt.errors import LegalPromptError
+from legalprompt.termsafe import term_safe
 from legalprompt.tui.screens.compare import CompareScreen
 from legalprompt.tui.screens.draft import DraftScreen
 from legalprompt.tui.screens.export import ExportScreen
@@ -151,6 +152,11 @@ class LegalPromptApp(App):
         self.model_message = f"erro ao carregar o modelo: {message}"
         self.model_status = "error"
         self.notify(message, title="Modelo", severity="error", timeout=15)
+
+    def notify(self, message: str, *, title: str = "", **kwargs) -> None:
+        """Every notification (screens' too: Widget.notify calls this) is made safe for the terminal:
+        messages carry file names and error text that came from documents."""
+        super().notify(term_safe(str(message)), title=term_safe(title), **kwargs)
 
     # -- generation bookkeeping (so quitting stops every stream) -----------------------------------
     def register_cancel(self, ev: threading.Event) -> None:

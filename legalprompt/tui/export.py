@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from legalprompt.errors import UserInputError
+from legalprompt.termsafe import term_safe
 from legalprompt.tui.widgets.answer import citation_label
 
 
@@ -58,13 +59,18 @@ def write_docx(path: str | Path, answer) -> Path:
 
     target = _check_target(Path(path).expanduser(), ".docx")
     doc = docx.Document()
-    for para in answer.text.rstrip().split("\n"):
-        doc.add_paragraph(para)
+    # XML cannot hold C0 controls (python-docx raises ValueError on them): a form feed is a page
+    # break; any other control is shown as a visible symbol (termsafe), as on the screen.
+    for i, page in enumerate(answer.text.rstrip().split("\x0c")):
+        if i:
+            doc.add_page_break()
+        for para in page.split("\n"):
+            doc.add_paragraph(term_safe(para))
     flags = _flags(answer.citations)
     if flags:
         doc.add_heading("Citações verificadas", level=2)
         for c, f in zip(answer.citations, flags):
-            run = doc.add_paragraph(style="List Bullet").add_run(f)
+            run = doc.add_paragraph(style="List Bullet").add_run(term_safe(f).replace("\t", " "))
             if c.get("verdict") == "INCONSISTENT":
                 run.font.highlight_color = WD_COLOR_INDEX.RED
     try:

@@ -95,12 +95,18 @@ def test_fifty_megabytes_of_text_is_fast(tmp_path):
     data = (line * (50 * 1024 * 1024 // len(line.encode("cp1252")) + 1)).encode("cp1252")
     path = tmp_path / "grande.txt"
     path.write_bytes(data)
+    # Past MAX_TEXT_BYTES a file is refused from its size, before it is read (issue 19) ...
+    with pytest.raises(DocumentError, match="grande demais"):
+        read_document(path)
+    # ... and the decoder itself still handles 50 MB.
+    from legalprompt.textio import decode_bytes_ex
+
     t0 = time.perf_counter()
-    doc = read_document(path)
+    text, encoding = decode_bytes_ex(data, str(path))
     elapsed = time.perf_counter() - t0
-    assert doc.encoding == "cp1252"
-    assert doc.text.startswith("Ação de execução – “réu”")
-    assert "\r" not in doc.text
+    assert encoding == "cp1252"
+    assert text.startswith("Ação de execução – “réu”")
+    assert "\r" not in text
     assert elapsed < 10, f"50 MB took {elapsed:.1f}s"
 
 

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -15,6 +16,8 @@ from textual.timer import Timer
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from legalprompt.errors import LegalPromptError, UserInputError
+from legalprompt.termsafe import safe_label
+from legalprompt.tui.widgets.safetext import SafeTextArea
 from legalprompt.tui.screens.base import BaseScreen
 from legalprompt.tui.widgets.answer import AnswerView
 from legalprompt.tui.widgets.citations import CitationsPanel
@@ -76,16 +79,16 @@ class DraftScreen(BaseScreen):
                     yield Input(placeholder="caminho do arquivo (txt, md, pdf, docx, html)", id="doc-path",
                                 compact=True)
                     yield Button("Abrir", id="open", compact=True)
-                yield TextArea(id="document", soft_wrap=True, show_line_numbers=False,
-                               placeholder="cole aqui o texto do documento, ou abra um arquivo acima")
+                yield SafeTextArea(id="document", soft_wrap=True, show_line_numbers=False,
+                                   placeholder="cole aqui o texto do documento, ou abra um arquivo acima")
                 with Horizontal(classes="field-row"):
                     yield Label("Template", classes="field-label")
                     default = "ementa" if "ementa" in self._templates else (self._templates or [None])[0]
                     yield Select([(n, n) for n in self._templates], value=default or Select.NULL,
                                  allow_blank=default is None, prompt="escolha", id="template", compact=True)
                 yield Label("Início da resposta (prefill)", classes="field-title")
-                yield TextArea(id="prefill", soft_wrap=True, show_line_numbers=False,
-                               placeholder="vazio: o modelo começa do zero")
+                yield SafeTextArea(id="prefill", soft_wrap=True, show_line_numbers=False,
+                                   placeholder="vazio: o modelo começa do zero")
                 with Horizontal(classes="field-row", id="params"):
                     yield Label("Temp.", classes="field-label-short")
                     yield Input(id="temperature", compact=True, placeholder="0.3")
@@ -141,7 +144,7 @@ class DraftScreen(BaseScreen):
             name = Path(self.document_label).name if not self.document_label.startswith("<") else self.document_label
         else:
             name = "texto colado" if text.strip() else "vazio"
-        self.query_one("#doc-title", Label).update(f"Documento: {name}")
+        self.query_one("#doc-title", Label).update(Text(f"Documento: {safe_label(name)}"))
 
     def _apply_template_defaults(self) -> None:
         try:

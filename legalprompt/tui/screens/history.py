@@ -14,6 +14,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from legalprompt.errors import LegalPromptError
 from legalprompt.store.history import STATUS_LABELS
+from legalprompt.termsafe import safe_label, term_safe
 from legalprompt.tui.screens.base import BaseScreen
 
 class HistoryScreen(BaseScreen):
@@ -79,8 +80,8 @@ class HistoryScreen(BaseScreen):
         t = self.query_one("#history-table", DataTable)
         t.clear()
         for r in self.records:
-            preview = (r.output or "").replace("\n", " ")[:60]
-            t.add_row(str(r.id), (r.started_at or "")[:16].replace("T", " "), r.template or r.command,
+            preview = Text(safe_label((r.output or "").replace("\n", " ")[:60]))
+            t.add_row(str(r.id), (r.started_at or "")[:16].replace("T", " "), Text(safe_label(r.template or r.command)),
                       STATUS_LABELS.get(r.status, r.status), preview, key=str(r.id))
         self.query_one("#history-title", Label).update(
             f"Execução — {len(self.records)} no histórico" + (f" com '{query}'" if query else ""))
@@ -106,8 +107,8 @@ class HistoryScreen(BaseScreen):
         t = Text()
 
         def section(title: str, body: str, style: str = "") -> None:
-            t.append(f"{title}\n", style="bold underline")
-            t.append((body or "—").rstrip() + "\n\n", style=style)
+            t.append(f"{term_safe(title)}\n", style="bold underline")
+            t.append(term_safe((body or "—").rstrip()) + "\n\n", style=style)
 
         params = {k: v for k, v in (r.params or {}).items() if k != "stop"}
         section(f"#{r.id} · {STATUS_LABELS.get(r.status, r.status)} · {r.model_name or ''} · semente {r.seed}",

@@ -9,6 +9,7 @@ from textual.widgets import Button, Label, Select, TextArea
 
 from legalprompt.errors import LegalPromptError
 from legalprompt.tui.screens.base import BaseScreen
+from legalprompt.tui.widgets.safetext import SafeTextArea
 
 LEVELS = [("leve", "light"), ("médio", "medium"), ("forte", "strong")]
 
@@ -34,10 +35,10 @@ class LimarScreen(BaseScreen):
         with Horizontal(id="limar-main"):
             with Vertical():
                 yield Label("Original", classes="pane-title", id="limar-before-title")
-                yield TextArea(id="limar-before", read_only=True, soft_wrap=True)
+                yield SafeTextArea(id="limar-before", read_only=True, soft_wrap=True)
             with Vertical():
                 yield Label("Limado", classes="pane-title", id="limar-after-title")
-                yield TextArea(id="limar-after", soft_wrap=True)
+                yield SafeTextArea(id="limar-after", soft_wrap=True)
         yield from self.bottom()
 
     def on_screen_resume(self) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
+from legalprompt.termsafe import term_safe
 from legalprompt.tui.screens.base import BaseScreen
 
 
@@ -76,7 +78,7 @@ class ModelScreen(BaseScreen):
             f"carregado em {i['load_s']:.2f} s",
         ]
         lines += [f"aviso: {w}" for w in engine.warnings]
-        box.update("\n".join(lines))
+        box.update(Text(term_safe("\n".join(lines))))  # names and paths come from files
 
     @on(Button.Pressed, "#model-load")
     def _load(self) -> None:

@@ -9,7 +9,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, DataTable, Label, Static, TextArea
 
 from legalprompt.errors import LegalPromptError
+from legalprompt.termsafe import term_safe
 from legalprompt.tui.screens.base import BaseScreen
+from legalprompt.tui.widgets.safetext import SafeTextArea
 
 PALETTE = ["#3b2f5c", "#2f4f3a", "#5c4a2a", "#5c2f3a", "#2a4a5c"]  # like OpenAI's tokenizer page, dark theme
 MAX_SHOWN = 4000
@@ -18,7 +20,7 @@ MAX_SHOWN = 4000
 def token_text(pieces: list[tuple[int, str]], show_ids: bool) -> Text:
     t = Text()
     for i, (tid, piece) in enumerate(pieces[:MAX_SHOWN]):
-        shown = str(tid) if show_ids else piece.replace("\n", "↵\n")
+        shown = str(tid) if show_ids else term_safe(piece).replace("\n", "↵\n")
         t.append(shown, style=f"on {PALETTE[i % len(PALETTE)]}")
         if show_ids:
             t.append(" ")
@@ -44,8 +46,8 @@ class TokensScreen(BaseScreen):
         with Horizontal(id="tokens-main"):
             with Vertical(id="tokens-left"):
                 yield Label("Texto", classes="pane-title")
-                yield TextArea(id="tokens-text", soft_wrap=True,
-                               placeholder="escreva um texto, ou ctrl+g para usar o prompt da redação")
+                yield SafeTextArea(id="tokens-text", soft_wrap=True,
+                                   placeholder="escreva um texto, ou ctrl+g para usar o prompt da redação")
                 with Horizontal(classes="button-row"):
                     yield Button("Tokenizar", id="tokens-run", compact=True)
                     yield Button("Próximos tokens", id="tokens-next", compact=True)

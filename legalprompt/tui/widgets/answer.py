@@ -11,6 +11,8 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from legalprompt.termsafe import term_safe
+
 VERDICT_CLASS = {"INCONSISTENT": "answer--inconsistent", "UNVERIFIED": "answer--unverified",
                  "VERIFIED": "answer--verified"}
 VERDICT_LABEL = {"INCONSISTENT": "IMPOSSÍVEL", "UNVERIFIED": "NÃO VERIFICADA", "VERIFIED": "VERIFICADA"}
@@ -71,7 +73,7 @@ class AnswerView(VerticalScroll, can_focus=True):
         """The rich Text shown: exposed so tests can check which spans carry which style."""
         if not self.text:
             return Text(self.placeholder, style=self._style("answer--placeholder"))
-        t = Text(self.text)
+        t = Text(term_safe(self.text))  # same length: the citation spans still line up
         if self.prefill_len:
             t.stylize(self._style("answer--prefill"), 0, self.prefill_len)
         for a, b in self.marks:

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from legalprompt.termsafe import term_safe
 from legalprompt.tui.widgets.answer import citation_label
 
 _TAG_STYLE = {"INCONSISTENT": "bold red", "UNVERIFIED": "yellow", "VERIFIED": "green"}
@@ -40,7 +41,7 @@ class CitationsPanel(Vertical):
         for i, c in enumerate(self.citations):
             t = Text()
             t.append(f"[{citation_label(c)}] ", style=_TAG_STYLE.get(c.get("verdict", ""), ""))
-            t.append(c.get("text", ""))
+            t.append(term_safe(c.get("text", "")))
             ol.add_option(Option(t, id=f"cit-{i}"))
         n = len(self.citations)
         if n:
@@ -64,7 +65,8 @@ class CitationsPanel(Vertical):
             box.update("")
             return
         reasons = self.citations[index].get("reasons") or []
-        box.update("\n".join(f"• {r.get('message', r.get('code', ''))}" for r in reasons) or "• sem observações")
+        box.update(Text("\n".join(f"• {term_safe(str(r.get('message', r.get('code', ''))))}" for r in reasons)
+                        or "• sem observações"))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from legalprompt.termsafe import term_safe
+
 
 class StatusLine(Static):
     def __init__(self, **kwargs):
@@ -15,7 +17,7 @@ class StatusLine(Static):
 
     def _refresh_text(self, _status: str = "") -> None:
         msg = getattr(self.app, "model_message", "")
-        self.update(f"{msg}  │  {self.activity}" if self.activity else msg)
+        self.update(term_safe(f"{msg}  │  {self.activity}" if self.activity else msg))
         self.set_class(getattr(self.app, "model_status", "") == "error", "-error")
 
     def set_activity(self, text: str) -> None:
