@@ -220,10 +220,9 @@ def _venv_record(python: str) -> Path:
 
 
 def recorded_user_args(python: str | None = None) -> str | None:
-    record = _venv_record(python or sys.executable)
     try:
-        return record.read_text().strip()
-    except OSError:
+        return _venv_record(python or sys.executable).read_text().strip()
+    except (OSError, subprocess.CalledProcessError):
         return None
 
 
