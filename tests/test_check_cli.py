@@ -31,7 +31,7 @@ def test_exit_1_and_reasons(tmp_path, capsys):
     f.write_text("Nos termos do art. 11 da Lei n. 11.555/2002.", encoding="utf-8")
     rc, out, _ = run_cli(["check", str(f)], capsys)
     assert rc == 1
-    assert "INCONSISTENTE" in out and "NUMBER_OUT_OF_YEAR_RANGE" in out and "2007" in out
+    assert "IMPOSSÍVEL" in out and "NUMBER_OUT_OF_YEAR_RANGE" in out and "2007" in out
 
 
 def test_exit_2_on_bad_input(tmp_path, capsys):

@@ -602,7 +602,7 @@ class BatchRunner:
         summary.results[-1].flagged = flagged
 
     def _render_output(self, st: _DocState, final: GenOutput, citations: dict | None) -> str:
-        from legalprompt.commands.run import _LABEL
+        from legalprompt.citations.labels import VERDICT_LABELS
 
         lines = [f"# {self.template.name} — {st.path.name}", "",
                  f"- Documento: `{st.path}` (sha256 {st.sha256[:12]}…)",
@@ -620,7 +620,7 @@ class BatchRunner:
         elif not cits:
             lines.append("Nenhuma citação encontrada na resposta.")
         for i, c in enumerate(cits, 1):
-            tag = _LABEL.get(c.get("verdict"), c.get("verdict"))
+            tag = VERDICT_LABELS.get(c.get("verdict"), c.get("verdict"))
             src = "" if c.get("in_sources") is None else (" · está no documento" if c["in_sources"]
                                                           else " · NÃO está no documento")
             lines.append(f"{i}. [{tag}{src}] {c.get('text')}")

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from legalprompt.citations.labels import VERDICT_LABELS
 
-VERDICT_LABEL = {"INCONSISTENT": "INCONSISTENTE", "VERIFIED": "VERIFICADA", "UNVERIFIED": "NÃO VERIFICADA"}
 VERDICT_STYLE = {"INCONSISTENT": "bold red", "VERIFIED": "green", "UNVERIFIED": "yellow"}
 
 
@@ -19,8 +19,8 @@ def register(sub) -> None:
     p = sub.add_parser(
         "check", help="verifica as citações de um texto",
         description=("Encontra as citações (leis, artigos, julgados, números CNJ, súmulas, temas) e aponta as "
-                     "impossíveis (INCONSISTENTE), as confirmadas nas fontes ou nas tabelas (VERIFICADA) e as "
-                     "demais (NÃO VERIFICADA). Sai com código 1 se houver alguma inconsistente."))
+                     "impossíveis (IMPOSSÍVEL), as confirmadas nas fontes ou nas tabelas (VERIFICADA) e as "
+                     "demais (NÃO VERIFICADA). Sai com código 1 se houver alguma impossível."))
     p.add_argument("file", metavar="ARQUIVO_OU_-", help="texto a verificar (arquivo ou '-' para a entrada padrão)")
     p.add_argument("--sources", nargs="+", metavar="DOC", default=None,
                    help="documentos de origem: cada citação recebe in_sources (consta ou não deles)")
@@ -73,7 +73,7 @@ def render_marked(report, *, color: bool) -> str:
             parts.append(f"[{VERDICT_STYLE[v]}]{escape(body)}[/][dim]\\[{i}][/]")
         else:
             parts.append(before)
-            parts.append(f"[{body}]{{{i}:{VERDICT_LABEL[v]}}}")
+            parts.append(f"[{body}]{{{i}:{VERDICT_LABELS[v]}}}")
         pos = c.end
     rest = text[pos:]
     parts.append(escape(rest) if color else rest)
@@ -89,7 +89,7 @@ def render_list(report, *, color: bool) -> str:
             return s
     for i, c in enumerate(report.citations, 1):
         v = c.verdict.value
-        label = VERDICT_LABEL[v]
+        label = VERDICT_LABELS[v]
         head = f"[{VERDICT_STYLE[v]}]{label}[/]" if color else label
         src = ""
         if c.in_sources is not None:

@@ -7,6 +7,7 @@ import sys
 
 from legalprompt.commands._common import add_draft_args, add_json_arg, add_model_args, print_json, read_text_arg
 from legalprompt.errors import UserInputError
+from legalprompt.citations.labels import VERDICT_LABELS
 
 
 def register(sub) -> None:
@@ -104,7 +105,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-_LABEL = {"INCONSISTENT": "IMPOSSÍVEL", "UNVERIFIED": "NÃO VERIFICADA", "VERIFIED": "VERIFICADA"}
 
 
 def _print_flags(citations: dict | None, styled: bool) -> None:
@@ -112,7 +112,7 @@ def _print_flags(citations: dict | None, styled: bool) -> None:
         return
     print("\nCitações na resposta:", file=sys.stderr)
     for i, c in enumerate(citations["citations"], 1):
-        tag = _LABEL.get(c["verdict"], c["verdict"])
+        tag = VERDICT_LABELS.get(c["verdict"], c["verdict"])
         src = "" if c.get("in_sources") is None else (" · está no documento" if c["in_sources"]
                                                       else " · NÃO está no documento")
         print(f"  {i}. [{tag}{src}] {c['text']}", file=sys.stderr)

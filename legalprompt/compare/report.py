@@ -16,6 +16,7 @@ from typing import Any
 from legalprompt.compare.diff import DELETE, EQUAL, INSERT, word_diff
 from legalprompt.compare.runner import ArmResult, CorpusComparison, DocumentComparison, SampleResult
 from legalprompt.errors import UserInputError
+from legalprompt.citations.labels import VERDICT_LABELS
 
 REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 
@@ -80,11 +81,10 @@ def shape_label(ok: bool | None) -> str:
     return "formato ok" if ok else ("sem verificação de formato" if ok is None else "formato FALHOU")
 
 
-_VERDICT = {"INCONSISTENT": "IMPOSSÍVEL", "UNVERIFIED": "NÃO VERIFICADA", "VERIFIED": "VERIFICADA"}
 
 
 def _verdict_text(c: dict) -> str:
-    tag = _VERDICT.get(c.get("verdict", ""), str(c.get("verdict")))
+    tag = VERDICT_LABELS.get(c.get("verdict", ""), str(c.get("verdict")))
     if c.get("in_sources") is False:
         tag += " · fora do documento"
     elif c.get("in_sources"):

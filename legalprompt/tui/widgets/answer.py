@@ -12,14 +12,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from legalprompt.termsafe import term_safe
+from legalprompt.citations.labels import VERDICT_LABELS
 
 VERDICT_CLASS = {"INCONSISTENT": "answer--inconsistent", "UNVERIFIED": "answer--unverified",
                  "VERIFIED": "answer--verified"}
-VERDICT_LABEL = {"INCONSISTENT": "IMPOSSÍVEL", "UNVERIFIED": "NÃO VERIFICADA", "VERIFIED": "VERIFICADA"}
 
 
 def citation_label(c: dict[str, Any]) -> str:
-    tag = VERDICT_LABEL.get(c.get("verdict", ""), c.get("verdict", ""))
+    tag = VERDICT_LABELS.get(c.get("verdict", ""), c.get("verdict", ""))
     if c.get("in_sources") is False:
         tag += " · fora do documento"
     return tag

@@ -1,0 +1,7 @@
+"""The one pt-BR word for each citation verdict, used by every front end (CLI, TUI, reports, exports)."""
+
+VERDICT_LABELS = {"INCONSISTENT": "IMPOSSÍVEL", "UNVERIFIED": "NÃO VERIFICADA", "VERIFIED": "VERIFICADA"}
+
+
+def verdict_label(verdict: str | None) -> str:
+    return VERDICT_LABELS.get(verdict or "", verdict or "")
