@@ -196,31 +196,60 @@ def _retry_after(exc: urllib.error.HTTPError) -> float | None:
         return None
 
 
-class EndpointPool:
-    """N requests in flight: `submit(tag, prompt, params)`, then `poll()` returns finished ones."""
+def parse_endpoint_spec(spec: str) -> tuple[str, int | None]:
+    """`URL` or `URL#N`: N requests in flight to that server (the fragment is never sent)."""
+    url, sep, n = spec.partition("#")
+    if not sep:
+        return spec, None
+    try:
+        jobs = int(n)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise UserInputError(f"--endpoint {spec}: depois de # vem o número de pedidos simultâneos (ex.: "
+                             "http://127.0.0.1:8080#4)")
+    return url, jobs
 
-    def __init__(self, client: EndpointClient, jobs: int):
-        self.client = client
-        self.jobs = max(1, jobs)
-        self._pool = ThreadPoolExecutor(max_workers=self.jobs, thread_name_prefix="legalprompt-endpoint")
-        self._futures: dict[Future, Any] = {}
+
+class EndpointPool:
+    """Requests in flight across one or more servers, each with its own number of slots: `submit(tag, prompt,
+    params)` sends to the server with the most free slots, `poll()` returns finished ones as (tag, result,
+    server url)."""
+
+    def __init__(self, client: EndpointClient | list[tuple[EndpointClient, int]], jobs: int = 1):
+        self.servers = client if isinstance(client, list) else [(client, jobs)]
+        self.capacity = sum(max(1, n) for _, n in self.servers)
+        self._pool = ThreadPoolExecutor(max_workers=self.capacity, thread_name_prefix="legalprompt-endpoint")
+        self._futures: dict[Future, tuple[Any, int]] = {}
+        self._busy = [0] * len(self.servers)
+        self._next = 0  # rotates ties, so equal servers share the first documents too
 
     @property
     def in_flight(self) -> int:
         return len(self._futures)
 
-    def submit(self, tag: Any, prompt: str, params: SamplingParams) -> None:
-        self._futures[self._pool.submit(self.client.complete, prompt, params)] = tag
+    def _pick(self) -> int:
+        n = len(self.servers)
+        order = [(self._next + i) % n for i in range(n)]
+        best = max(order, key=lambda i: max(1, self.servers[i][1]) - self._busy[i])
+        self._next = (best + 1) % n
+        return best
 
-    def poll(self, timeout: float | None = None) -> list[tuple[Any, Completion | BaseException]]:
+    def submit(self, tag: Any, prompt: str, params: SamplingParams) -> None:
+        i = self._pick()
+        self._busy[i] += 1
+        self._futures[self._pool.submit(self.servers[i][0].complete, prompt, params)] = (tag, i)
+
+    def poll(self, timeout: float | None = None) -> list[tuple[Any, Completion | BaseException, str]]:
         if not self._futures:
             return []
         done, _ = wait(list(self._futures), timeout=timeout, return_when=FIRST_COMPLETED)
         out = []
         for f in done:
-            tag = self._futures.pop(f)
+            tag, i = self._futures.pop(f)
+            self._busy[i] -= 1
             exc = f.exception()
-            out.append((tag, exc if exc is not None else f.result()))
+            out.append((tag, exc if exc is not None else f.result(), self.servers[i][0].base))
         return out
 
     def close(self) -> None:

@@ -71,6 +71,7 @@ class GenOutput:
     seconds: float = 0.0
     run_id: int | None = None
     citations: dict | None = None  # set when the drafting core already checked them (single generation)
+    served_by: str | None = None  # the endpoint that generated it (--endpoint)
 
 
 @dataclass
@@ -274,20 +275,23 @@ class _ParallelBackend(_LocalBase):
 
 
 class _EndpointBackend(_Backend):
-    """--endpoint URL: the prompt rendered as a plain completion frame, N requests in flight."""
+    """--endpoint URL (one or more): the prompt rendered as a plain completion frame, N requests in flight per
+    server, each document sent to the server with the most free slots."""
 
     CHARS_PER_TOKEN = 3.0  # conservative for Portuguese (no tokenizer without a local model)
 
-    def __init__(self, client, settings, jobs: int, on_tokens: Callable[[int], None]):
+    def __init__(self, clients, settings, jobs: int, on_tokens: Callable[[int], None]):
         from legalprompt.batch.endpoint import EndpointPool
 
-        self.client = client
+        if not isinstance(clients, list):  # one client and one slot count
+            clients = [(clients, jobs)]
         self.settings = settings
-        self.capacity = jobs
-        self.pool = EndpointPool(client, jobs)
+        self.pool = EndpointPool(clients)
+        self.capacity = self.pool.capacity
         self.on_tokens = on_tokens
-        self.model_name = client.resolve_model()
-        self.model_id = f"endpoint:{self.model_name}"
+        names = sorted({c.resolve_model() for c, _ in clients})
+        self.model_name = " + ".join(names)
+        self.model_id = "endpoint:" + "+".join(names)
         self.n_ctx = settings.n_ctx
         self._failed: list[tuple[Any, BaseException]] = []
 
@@ -324,14 +328,14 @@ class _EndpointBackend(_Backend):
             out, self._failed = self._failed, []
             return out
         out = []
-        for (tag, prefill), res in self.pool.poll():
+        for (tag, prefill), res, server in self.pool.poll():
             if isinstance(res, BaseException):
                 out.append((tag, res))
                 continue
             self.on_tokens(res.completion_tokens)
             reason = {"stop": "stop", "length": "length"}.get(res.finish_reason or "", res.finish_reason or "stop")
             out.append((tag, GenOutput(prefill + res.text, res.text, reason, res.prompt_tokens,
-                                       res.completion_tokens, 0, res.elapsed_s)))
+                                       res.completion_tokens, 0, res.elapsed_s, served_by=server)))
         return out
 
     def close(self) -> None:
@@ -354,7 +358,7 @@ class _DocState:
     usage: dict[str, int] = field(default_factory=lambda: {"prompt_tokens": 0, "completion_tokens": 0,
                                                              "cached_prompt_tokens": 0, "generations": 0})
     plan: ChunkPlan | None = None
-    failed: str | None = None
+    served_by: set[str] = field(default_factory=set)  # endpoints that generated its parts
 
 
 class BatchRunner:
@@ -579,6 +583,8 @@ class BatchRunner:
                     del active[idx]
                     continue
                 st.waiting[pos] = res
+                if res.served_by:
+                    st.served_by.add(res.served_by)
                 for k in ("prompt_tokens", "completion_tokens", "cached_prompt_tokens"):
                     st.usage[k] += getattr(res, k)
                 st.usage["generations"] += 1
@@ -642,6 +648,7 @@ class BatchRunner:
             "citations": (kw.get("citations") or {}).get("citations") if status == "ok" else None,
             "stop_reason": final.stop_reason if final is not None else None,
             "chunks": st.plan.to_dict() if st.plan is not None else None,
+            **({"endpoints": sorted(st.served_by)} if st.served_by else {}),
             **({"duplicate_of": kw["duplicate_of"]} if kw.get("duplicate_of") else {}),
         }
 

@@ -24,9 +24,11 @@ def register(sub) -> None:
     p.add_argument("--jobs", "-j", default="auto",
                    help="documentos gerados ao mesmo tempo: auto (padrão: 1 na CPU, 8 com o modelo na GPU, 4 por "
                         "--endpoint) ou um número (sequências paralelas no mesmo contexto, ou pedidos simultâneos)")
-    p.add_argument("--endpoint", metavar="URL",
+    p.add_argument("--endpoint", metavar="URL[#N]", action="append",
                    help="servidor compatível com OpenAI (llama-server, vLLM) em vez do modelo local, "
-                        "ex.: http://127.0.0.1:8080; chave opcional em LEGALPROMPT_API_KEY")
+                        "ex.: http://127.0.0.1:8080; repita para vários servidores (os documentos são "
+                        "distribuídos entre eles); #N dá N pedidos simultâneos àquele servidor (padrão: --jobs, "
+                        "ou 4); chave opcional em LEGALPROMPT_API_KEY")
     p.add_argument("--allow-remote", action="store_true", dest="allow_remote",
                    help="permite um --endpoint fora desta máquina (os documentos saem dela)")
     p.add_argument("--endpoint-model", dest="endpoint_model", help="modelo a pedir ao servidor (padrão: o primeiro listado)")
@@ -66,15 +68,21 @@ def run(args: argparse.Namespace) -> int:
     list(iter_documents(args.inputs))
     settings = settings_from_args(args)
     if args.endpoint:
-        from legalprompt.batch.endpoint import EndpointClient
+        from legalprompt.batch.endpoint import EndpointClient, parse_endpoint_spec
 
-        client = EndpointClient(args.endpoint, model=args.endpoint_model, max_retries=args.retries,
-                                allow_remote=args.allow_remote)
-        for w in client.warnings:
-            print(w, file=sys.stderr)
-        opts.jobs, why = choose_jobs(jobs_requested, endpoints=1)
-        _say_jobs(why, args)
-        runner = BatchRunner(opts, settings, endpoint=client)
+        per_server, _ = choose_jobs(jobs_requested, endpoints=1)
+        servers = []
+        for spec in args.endpoint:
+            url, jobs = parse_endpoint_spec(spec)
+            client = EndpointClient(url, model=args.endpoint_model, max_retries=args.retries,
+                                    allow_remote=args.allow_remote)
+            for w in client.warnings:
+                print(w, file=sys.stderr)
+            servers.append((client, jobs or per_server))
+        opts.jobs = sum(n for _, n in servers)
+        _say_jobs(f"{len(servers)} servidor(es): " + ", ".join(f"{c.base} ({n} pedidos simultâneos)"
+                                                              for c, n in servers), args)
+        runner = BatchRunner(opts, settings, endpoint=servers)
     else:
         from legalprompt.store.history import History
 

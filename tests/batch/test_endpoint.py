@@ -94,41 +94,53 @@ def test_connection_refused_is_retried_then_reported():
         c.complete("x", SamplingParams())
 
 
-@pytest.fixture(scope="module")
-def llama_server(tmp_path_factory):
+def _start_server(log: Path, threads: int | None = None):
+    """A real llama_cpp.server on the bundled SmolLM2, on a free loopback port. Returns (process, url, log file)."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("server") / "server.log"
     logf = open(log, "wb")  # a file, not a pipe: the server's load log would fill a pipe and block it
     model = resolve_model("smollm2-135m").path
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "2048"],
-                            stdout=logf, stderr=subprocess.STDOUT)
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
+           "--port", str(port), "--n_ctx", "2048"]
+    if threads:
+        cmd += ["--n_threads", str(threads)]
+    proc = subprocess.Popen(cmd, stdout=logf, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
+    while True:
+        if proc.poll() is not None:
+            pytest.fail("llama_cpp.server exited: " + log.read_text(errors="replace")[-2000:])
+        try:
+            with urllib.request.urlopen(url + "/v1/models", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url, logf
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail("llama_cpp.server did not answer /v1/models in time")
+        time.sleep(0.3)
+
+
+def _stop_server(proc, logf) -> None:
+    proc.terminate()
     try:
-        while True:
-            if proc.poll() is not None:
-                pytest.fail("llama_cpp.server exited: " + log.read_text(errors="replace")[-2000:])
-            try:
-                with urllib.request.urlopen(url + "/v1/models", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("llama_cpp.server did not answer /v1/models in time")
-            time.sleep(0.3)
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    logf.close()
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory):
+    proc, url, logf = _start_server(tmp_path_factory.mktemp("server") / "server.log")
+    try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        logf.close()
+        _stop_server(proc, logf)
 
 
+@pytest.mark.model
 def test_batch_against_a_real_llama_server(tmp_path, llama_server):
     src = tmp_path / "in"
     src.mkdir()
@@ -153,3 +165,56 @@ def test_batch_against_a_real_llama_server(tmp_path, llama_server):
     s2 = BatchRunner(opts, settings, endpoint=EndpointClient(llama_server)).run()
     assert s2.ok == 0 and s2.resumed == 3 and s2.previous_failures == 1
     assert len((out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()) == len(lines)
+
+
+@pytest.fixture(scope="module")
+def two_llama_servers(tmp_path_factory):
+    d = tmp_path_factory.mktemp("servers")
+    started = []
+    try:
+        for i in range(2):
+            started.append(_start_server(d / f"server{i}.log", threads=1))
+        yield [url for _, url, _ in started]
+    finally:
+        for proc, _, logf in started:
+            _stop_server(proc, logf)
+
+
+@pytest.mark.model
+def test_batch_over_two_endpoints_spreads_and_resumes_after_sigkill(tmp_path, two_llama_servers):
+    """Documents go to both servers; a batch killed with SIGKILL and run again processes each exactly once."""
+    import os
+    import signal
+
+    src = tmp_path / "in"
+    src.mkdir()
+    n_docs = 10
+    for i in range(n_docs):
+        (src / f"doc{i}.txt").write_text(f"Processo {i}. O Tribunal negou provimento ao recurso de apelação "
+                                         f"interposto pela parte autora número {i}.", encoding="utf-8")
+    out = tmp_path / "out"
+    a, b = two_llama_servers
+    cmd = [sys.executable, "-m", "legalprompt", "batch", str(src), "--out", str(out), "-t", "resumo",
+           "--endpoint", a + "#1", "--endpoint", b + "#1", "--max-tokens", "24", "--temperature", "0", "--json",
+           "--no-check"]
+    repo = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen(cmd, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    manifest = out / "manifest.jsonl"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        if manifest.exists() and len(manifest.read_text(encoding="utf-8").splitlines()) >= 2:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the batch ended before it could be killed: " + proc.stderr.read().decode()[-500:]
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    first = [json.loads(x) for x in manifest.read_text(encoding="utf-8").splitlines() if x.strip()]
+    assert 2 <= len(first) < n_docs
+
+    done = subprocess.run(cmd, cwd=repo, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [json.loads(x) for x in manifest.read_text(encoding="utf-8").splitlines()]
+    assert sorted(e["path"] for e in lines) == sorted(str(src / f"doc{i}.txt") for i in range(n_docs))
+    assert all(e["status"] == "ok" for e in lines)
+    served = [tuple(e["endpoints"]) for e in lines]
+    assert {s for (s,) in served} == {a, b}, served  # both servers did work, each document on one
