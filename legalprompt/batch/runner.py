@@ -1,8 +1,8 @@
 """The resumable batch runner: a template over every document of a folder, with checked citations.
 
     opts = BatchOptions(inputs=["decisoes/"], template="resumo", out_dir=Path("resumos"))
-    summary = run_batch(opts, settings, engine=eng)          # local model
-    summary = run_batch(opts, settings, endpoint=client)     # OpenAI-compatible server
+    summary = BatchRunner(opts, settings, engine=eng, history=History()).run()    # local model
+    summary = BatchRunner(opts, settings, endpoint=[(client, 4)]).run()          # OpenAI-compatible servers
 
 For each document: DIR/<name>.md (the answer and its citation flags) and one line in
 DIR/manifest.jsonl (see `manifest.py`). A document is done when the manifest has an "ok" line for
@@ -681,10 +681,6 @@ class BatchRunner:
         self.progress.document(str(path), "error", worked=False, error=entry.get("error"))
 
 
-def run_batch(opts: BatchOptions, settings, *, engine=None, endpoint=None, history=None) -> BatchSummary:
-    return BatchRunner(opts, settings, engine=engine, endpoint=endpoint, history=history).run()
-
-
 def format_summary(s: BatchSummary) -> str:
     """The final table, in pt-BR."""
     rows = [
@@ -711,4 +707,4 @@ def format_summary(s: BatchSummary) -> str:
     return "\n".join(out)
 
 
-__all__ = ["BatchOptions", "BatchRunner", "BatchSummary", "run_batch", "format_summary", "count_flagged"]
+__all__ = ["BatchOptions", "BatchRunner", "BatchSummary", "format_summary", "count_flagged"]

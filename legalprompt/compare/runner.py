@@ -148,11 +148,6 @@ class EnginePool:
 
         return str(resolve_model(model if model is not None else self.settings.model).path)
 
-    def adopt(self, engine, model: str | None = None) -> None:
-        """Use an already loaded engine for `model` (default: the settings' model)."""
-        self._key = self._resolve_key(model)
-        self._engine = engine
-
     def get(self, model: str | None):
         key = self._resolve_key(model)
         if self._engine is not None and key == self._key:

@@ -29,12 +29,6 @@ class Candidate:
     prob: float
 
 
-def gpu_offload_supported() -> bool:
-    import llama_cpp
-
-    return bool(llama_cpp.llama_supports_gpu_offload())
-
-
 def plan_gpu_layers(requested: str | int, n_layers: int | None, supported: bool) -> tuple[int, int, str | None]:
     """Turn --gpu-layers into (n_gpu_layers for llama.cpp, layers that will be on the GPU, warning)."""
     req = parse_gpu_layers(requested)

@@ -162,10 +162,6 @@ class ParallelDecoder:
     def active(self) -> int:
         return sum(1 for s in self.slots if s.busy)
 
-    @property
-    def free_slots(self) -> int:
-        return self.n_seq - self.active
-
     def has_work(self) -> bool:
         return bool(self.queue) or self.active > 0
 
