@@ -154,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
     warned: set[str] = set()
 
     def progress(i, total, label, arm, sample):
-        eng = pool._engine
+        eng = pool.current
         for w in getattr(eng, "warnings", []):
             if w not in warned:
                 warned.add(w)

@@ -148,6 +148,11 @@ class EnginePool:
 
         return str(resolve_model(model if model is not None else self.settings.model).path)
 
+    @property
+    def current(self):
+        """The loaded engine, if any (for its warnings), without loading one."""
+        return self._engine
+
     def get(self, model: str | None):
         key = self._resolve_key(model)
         if self._engine is not None and key == self._key:
@@ -164,7 +169,7 @@ class EnginePool:
     def close(self) -> None:
         eng, self._engine, self._key = self._engine, None, None
         if eng is not None:
-            close = getattr(getattr(eng, "llm", None), "close", None)
+            close = getattr(eng, "close", None)
             if callable(close):
                 close()
             del eng
@@ -269,8 +274,7 @@ def run_comparisons(documents: Sequence[CompareDocument], arms: Sequence[ArmSpec
         p = replace(prep, request=replace(prep.request, seed=seed),
                     params=replace(prep.params, seed=seed, stop=list(prep.params.stop)))
         if cold:
-            with drafter.engine._lock:
-                drafter.engine.llm.reset()
+            drafter.engine.forget_context()
         t0 = time.perf_counter()
         res = None
         for ev in drafter.stream(p, cancel):

@@ -342,6 +342,17 @@ class Engine:
         yield DoneEvent(output=prefill + text, prefill=prefill, generated=text, stop_reason=stop_reason,
                         usage=Usage(len(tokens), n_out, reused), timings=timings, seed=params.seed)
 
+    def forget_context(self) -> None:
+        """Drop the warm prefix: the next request evaluates its whole prompt (for cold measurements)."""
+        with self._lock:
+            self.llm.reset()
+            self._canonical = 0
+
+    def close(self) -> None:
+        """Free the model and context now, not whenever the garbage collector gets to them."""
+        with self._lock:
+            self.llm.close()
+
     def info(self) -> dict:
         return {
             "name": self.ref.name, "path": str(self.ref.path), "architecture": self.meta.architecture,

@@ -129,7 +129,7 @@ class LegalPromptApp(App):
             old = self.engine
             self.engine = None
             if old is not None:
-                old.llm.close()
+                old.close()
             engine = load_engine(settings)
         except LegalPromptError as exc:
             self.call_from_thread(self._engine_failed, exc.message)

@@ -4,18 +4,13 @@ from legalprompt.compare import EnginePool
 from legalprompt.config import load_settings
 
 
-class FakeLlm:
+class FakeEngine:
     def __init__(self, log, name):
         self.log, self.name = log, name
+        log.append(("load", name))
 
     def close(self):
         self.log.append(("close", self.name))
-
-
-class FakeEngine:
-    def __init__(self, log, name):
-        self.llm = FakeLlm(log, name)
-        log.append(("load", name))
 
 
 def test_two_models_are_loaded_one_after_the_other():
