@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError, field_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, SettingsConfigDict
 
-from legalprompt.errors import UserInputError
+from legalprompt.errors import LegalPromptError, UserInputError
 from legalprompt.paths import config_dir, data_dir
 
 
@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     n_ctx: int = 4096
     threads: int | None = None
     n_batch: int | None = None  # None: 64 on the CPU, 512 with GPU offload (see Engine)
-    gpu_layers: str = "auto"
+    gpu_layers: str | int = "auto"  # "auto" | "all" | N >= 0, parsed here once
     seed: int | None = None
     temperature: float | None = None
     top_p: float | None = None
@@ -31,8 +31,13 @@ class Settings(BaseSettings):
 
     @field_validator("gpu_layers", mode="before")
     @classmethod
-    def _gpu_str(cls, v: Any) -> str:
-        return str(v)
+    def _gpu_layers(cls, v: Any) -> str | int:
+        from legalprompt.engine.params import parse_gpu_layers
+
+        try:
+            return parse_gpu_layers(v)
+        except LegalPromptError as exc:
+            raise ValueError(exc.message) from None
 
 
 FIELDS = list(Settings.model_fields)
@@ -86,8 +91,9 @@ def load_settings(flags: dict[str, Any] | None = None) -> tuple[Settings, dict[s
         key = err["loc"][0] if err["loc"] else "?"
         where = {"arquivo": str(config_file()), "ambiente": f"variável LEGALPROMPT_{str(key).upper()}",
                  "opção": f"opção --{str(key).replace('_', '-')}"}.get(origin.get(str(key), ""), str(key))
+        msg = str(err.get("msg", "")).removeprefix("Value error, ")
         raise UserInputError(f"valor inválido para '{key}' em {where}: {err.get('input')!r} "
-                             f"({err.get('msg', '')}). Corrija o valor e tente de novo.") from None
+                             f"({msg}). Corrija o valor e tente de novo.") from None
     prov = {k: Provenance(value=getattr(settings, k), source=origin[k]) for k in FIELDS}
     return settings, prov
 

@@ -14,7 +14,7 @@ def test_precedence_and_provenance(isolated_dirs, monkeypatch):
     assert (s.n_ctx, prov["n_ctx"].source) == (2048, "arquivo")
     assert (s.seed, prov["seed"].source) == (10, "ambiente")
     assert (s.model, prov["model"].source) == ("gemma3-270m", "opção")
-    assert (s.gpu_layers, prov["gpu_layers"].source) == ("0", "ambiente")
+    assert (s.gpu_layers, prov["gpu_layers"].source) == (0, "ambiente")  # typed: parsed once, in the settings
     assert (s.n_batch, prov["n_batch"].source) == (None, "padrão")
 
 

@@ -21,10 +21,7 @@ def settings_from_args(args: argparse.Namespace):
 def engine_from_args(args: argparse.Namespace, quiet: bool = False):
     """Load the model the flags, env and config ask for; print engine warnings to stderr."""
     from legalprompt.engine.loader import load_engine
-    from legalprompt.engine.params import parse_gpu_layers
-
     settings = settings_from_args(args)
-    parse_gpu_layers(settings.gpu_layers)  # refuse nonsense before loading anything
     engine = load_engine(settings)
     if not quiet:
         for w in engine.warnings:

@@ -147,9 +147,6 @@ def run(args: argparse.Namespace) -> int:
             raise UserInputError(f"o documento está vazio: {label}. Passe um arquivo com texto.")
         docs = [CompareDocument(label, text)]
 
-    from legalprompt.engine.params import parse_gpu_layers
-
-    parse_gpu_layers(settings.gpu_layers)
     pool = EnginePool(settings)
     warned: set[str] = set()
 

@@ -47,7 +47,6 @@ class LoadOptions:
             raise UserInputError(f"--threads deve ser 1 ou mais (recebi {self.n_threads})")
         if self.n_batch is not None and self.n_batch < 1:
             raise UserInputError(f"--batch-size deve ser 1 ou mais (recebi {self.n_batch})")
-        parse_gpu_layers(self.gpu_layers)
 
 
 def parse_gpu_layers(value: str | int) -> str | int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -109,8 +110,10 @@ class LegalPromptApp(App):
         data.update({k: v for k, v in overrides.items()})
         try:
             settings = Settings.model_validate(data)
-        except Exception as exc:  # pydantic validation: show it, keep the old settings
-            self.notify(f"configuração inválida: {exc}", severity="error")
+        except ValidationError as exc:  # show it, keep the old settings
+            err = exc.errors()[0]
+            msg = str(err.get("msg", "")).removeprefix("Value error, ")
+            self.notify(f"configuração inválida ({err['loc'][0] if err['loc'] else '?'}): {msg}", severity="error")
             return
         self.settings = settings
         self.model_message = f"carregando o modelo {settings.model or 'padrão'}…"
@@ -120,10 +123,7 @@ class LegalPromptApp(App):
     @work(thread=True, exclusive=True, group="engine")
     def _load_engine(self, settings: Settings) -> None:
         from legalprompt.engine.loader import load_engine
-        from legalprompt.engine.params import parse_gpu_layers
-
         try:
-            parse_gpu_layers(settings.gpu_layers)
             # llama.cpp keeps every physical core (settings.threads=None): bench/tui_latency.py found key
             # latency while generating as low as when idle, so leaving a core to the UI buys nothing there.
             old = self.engine
