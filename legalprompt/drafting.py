@@ -4,7 +4,6 @@ template + document + prefill -> prompt tokens -> streamed answer -> citation fl
 
 from __future__ import annotations
 
-import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -14,7 +13,7 @@ from typing import Any
 from legalprompt.config import Settings
 from legalprompt.engine.events import DoneEvent, TextEvent
 from legalprompt.engine.llama_engine import Engine
-from legalprompt.engine.params import SamplingParams
+from legalprompt.engine.params import SamplingParams, choose_seed
 from legalprompt.engine.prompt import BuiltPrompt
 from legalprompt.errors import LegalPromptError, UserInputError
 from legalprompt.store.history import History
@@ -76,8 +75,7 @@ def sampling_for(template: PromptTemplate, settings: Settings, req: DraftRequest
         for src in (getattr(settings, name), getattr(req, name)):
             if src is not None:
                 setattr(p, name, src)
-    seed = req.seed if req.seed is not None else settings.seed
-    p.seed = seed if seed is not None else secrets.randbelow(2**31)
+    p.seed = choose_seed(req.seed, settings.seed)
     p.validate()
     return p
 

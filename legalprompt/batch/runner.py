@@ -371,7 +371,9 @@ class BatchRunner:
         self.settings = settings
         self.template = load_template(opts.template)
         self.template.resolve_inputs({self.template.meta.document_input: "x", **opts.template_inputs})
-        seed = opts.seed if opts.seed is not None else (settings.seed if settings.seed is not None else 0)
+        from legalprompt.engine.params import choose_seed
+
+        seed = choose_seed(opts.seed, settings.seed, fallback=0)  # 0: a batch is reproducible by default
         self.seed = seed
         self.progress: Progress | None = None
         on_tokens = self._on_tokens

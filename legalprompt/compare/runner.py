@@ -14,7 +14,6 @@ in memory at a time.
 from __future__ import annotations
 
 import gc
-import secrets
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -182,10 +181,9 @@ def make_seeds(seed: int | None, samples: int, settings: Settings | None = None)
         raise UserInputError(f"--samples deve ser 1 ou mais (recebi {samples})")
     if samples > MAX_SAMPLES:
         raise UserInputError(f"--samples {samples} é demais: use no máximo {MAX_SAMPLES}")
-    if seed is None and settings is not None:
-        seed = settings.seed
-    if seed is None:
-        seed = secrets.randbelow(2**31)
+    from legalprompt.engine.params import choose_seed
+
+    seed = choose_seed(seed, settings.seed if settings is not None else None)
     if seed < 0 or seed + samples - 1 > 2**32 - 2:
         raise UserInputError(f"--seed deve estar entre 0 e {2**32 - 1 - samples} para {samples} amostras "
                              f"(recebi {seed})")

@@ -92,3 +92,14 @@ class SamplingParams:
             raise UserInputError(f"--seed deve estar entre 0 e {2**32 - 2} (recebi {self.seed})")
         if any(not s for s in self.stop):
             raise UserInputError("as sequências de parada não podem ser vazias")
+
+
+def choose_seed(*candidates: int | None, fallback: int | None = None) -> int:
+    """The one seed policy: the first seed given (request, then settings), else `fallback`, else a random one
+    (which the caller records, so a run can always be repeated)."""
+    import secrets
+
+    for seed in candidates:
+        if seed is not None:
+            return seed
+    return fallback if fallback is not None else secrets.randbelow(2**31)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import secrets
 import threading
 from dataclasses import replace
 
@@ -139,7 +138,9 @@ class CompareScreen(BaseScreen):
         if not base.document.strip():
             self.notify("abra ou cole um documento na tela Redação (F2)", severity="error")
             return
-        seed = base.seed if base.seed is not None else secrets.randbelow(2**31)
+        from legalprompt.engine.params import choose_seed
+
+        seed = choose_seed(base.seed)
         base = replace(base, seed=seed)
         if self._mode() == "prefill":
             arms = [("a", replace(base, prefill="")), ("b", base)]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import threading
 from pathlib import Path
 from typing import Any
@@ -317,7 +316,9 @@ class DraftScreen(BaseScreen):
             self.status.set_activity("parando…")
 
     def action_regenerate(self) -> None:
-        seed = secrets.randbelow(2**31)
+        from legalprompt.engine.params import choose_seed
+
+        seed = choose_seed()  # a new random seed, shown in its field
         self.query_one("#seed", Input).value = str(seed)
         self.action_generate(seed=seed)
 
