@@ -39,3 +39,24 @@ def side(pieces: list[tuple[str, str]], which: str) -> str:
     """Rebuild one side of a diff: which='a' (equal + deleted) or 'b' (equal + inserted)."""
     keep = {EQUAL, DELETE} if which == "a" else {EQUAL, INSERT}
     return "".join(t for op, t in pieces if op in keep)
+
+
+def changed_spans(pieces: list[tuple[str, str]]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Character spans of what differs, in `a` and in `b`, from `word_diff`'s pieces (for highlighting)."""
+    spans_a: list[tuple[int, int]] = []
+    spans_b: list[tuple[int, int]] = []
+    pa = pb = 0
+    for op, text in pieces:
+        n = len(text)
+        if op == EQUAL:
+            pa += n
+            pb += n
+        elif op == DELETE:
+            if text.strip():
+                spans_a.append((pa, pa + n))
+            pa += n
+        else:
+            if text.strip():
+                spans_b.append((pb, pb + n))
+            pb += n
+    return spans_a, spans_b

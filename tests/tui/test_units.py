@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from legalprompt.tui.app import LastAnswer
 from legalprompt.tui.export import to_markdown, write_markdown
-from legalprompt.tui.screens.compare import word_diff
+from legalprompt.compare.diff import changed_spans, word_diff
+from legalprompt.compare.metrics import similarity
 
 
-def test_word_diff_marks_only_changed_words():
+def test_compare_screen_diff_marks_only_changed_words():
+    """The Comparar screen highlights with compare/'s diff and reports compare/'s similarity."""
     a = "EMENTA: DIREITO CIVIL. Recurso provido."
     b = "EMENTA: DIREITO PENAL. Recurso provido."
-    ma, mb, ratio = word_diff(a, b)
+    ma, mb = changed_spans(word_diff(a, b))
     assert [a[s:e] for s, e in ma] == ["CIVIL."]
     assert [b[s:e] for s, e in mb] == ["PENAL."]
-    assert 0.5 < ratio < 1.0
-    assert word_diff(a, a) == ([], [], 1.0)
+    assert 0.5 < similarity(a, b) < 1.0
+    assert changed_spans(word_diff(a, a)) == ([], []) and similarity(a, a) == 1.0
 
 
 def _answer(**kw):

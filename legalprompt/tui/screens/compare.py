@@ -5,8 +5,6 @@ Redação screen's prefill. Mode "templates": A uses the Redação template, B t
 
 from __future__ import annotations
 
-import difflib
-import re
 import threading
 from dataclasses import replace
 
@@ -19,26 +17,6 @@ from textual.widgets import Button, Label, Select
 from legalprompt.errors import LegalPromptError
 from legalprompt.tui.screens.base import BaseScreen
 from legalprompt.tui.widgets.answer import AnswerView
-
-_WORD = re.compile(r"\S+")
-
-
-def word_diff(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]], float]:
-    """Character spans of the words that differ in `a` and in `b`, and the word-level similarity."""
-    wa = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(a)]
-    wb = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(b)]
-    sm = difflib.SequenceMatcher(None, [w[2] for w in wa], [w[2] for w in wb], autojunk=False)
-    ma: list[tuple[int, int]] = []
-    mb: list[tuple[int, int]] = []
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
-        if op == "equal":
-            continue
-        if i2 > i1:
-            ma.append((wa[i1][0], wa[i2 - 1][1]))
-        if j2 > j1:
-            mb.append((wb[j1][0], wb[j2 - 1][1]))
-    return ma, mb, sm.ratio()
-
 
 class CompareScreen(BaseScreen):
     MODE = "comparar"
@@ -206,7 +184,11 @@ class CompareScreen(BaseScreen):
         if a is None or b is None:
             self._titles(" · interrompida" if a is None else "", " · interrompida")
             return
-        ma, mb, ratio = word_diff(a.done.output, b.done.output)
+        from legalprompt.compare.diff import changed_spans, word_diff
+        from legalprompt.compare.metrics import similarity
+
+        ma, mb = changed_spans(word_diff(a.done.output, b.done.output))
+        ratio = similarity(a.done.output, b.done.output)
         va, vb = self.query_one("#compare-a", AnswerView), self.query_one("#compare-b", AnswerView)
         va.show(a.done.output, len(a.done.prefill), (a.citations or {}).get("citations", []), ma, follow=False)
         vb.show(b.done.output, len(b.done.prefill), (b.citations or {}).get("citations", []), mb, follow=False)
