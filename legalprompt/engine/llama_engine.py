@@ -179,6 +179,42 @@ class Engine:
             out.append((tid, piece))
         return out
 
+    def is_special(self, token: int) -> bool:
+        """Template markup such as <|eot_id|> or <think>: a control token, or a user-defined one that is
+        not mere whitespace (Gemma's vocabulary has user-defined runs of newlines)."""
+        lc = self._llama_cpp
+        attr = lc.llama_vocab_get_attr(self._vocab, token)
+        if attr & lc.LLAMA_TOKEN_ATTR_CONTROL:
+            return True
+        return bool(attr & lc.LLAMA_TOKEN_ATTR_USER_DEFINED) and bool(self._piece(token, special=True).strip())
+
+    def prompt_view(self, prompt: BuiltPrompt) -> list[dict]:
+        """The prompt as the model receives it, token by token: {id, piece, special, part} where part is
+        "markup" (template), "text" (system, document, instructions) or "prefill"."""
+        out: list[dict] = []
+        # The prefill starts this many bytes before the end of the text; the first token reaching past
+        # that point starts it (in the plain frame a token may straddle "\n\n" and the prefill).
+        prefill_at = len(prompt.text.encode()) - len(prompt.prefill.encode()) if prompt.prefill_start is not None \
+            and prompt.prefill else None
+        pos = 0
+        for i, seg in enumerate(prompt.segments):
+            add_bos = i == 0 and not prompt.starts_with_bos_text
+            for tid in self.tokenize(seg.text, add_bos=add_bos, special=seg.special):
+                b = self._piece_bytes(tid, special=True)
+                special = self.is_special(tid)
+                try:
+                    piece = b.decode("utf-8")
+                except UnicodeDecodeError:
+                    piece = "".join(f"<0x{x:02X}>" for x in b)
+                if special and tid == self.llm.token_bos() and i == 0 and not out and add_bos:
+                    b = b""  # BOS added by the tokenizer is not in the text
+                pos += len(b)
+                part = "markup" if seg.special else "text"
+                if prefill_at is not None and pos > prefill_at and not seg.special:
+                    part = "prefill"
+                out.append({"id": tid, "piece": piece, "special": special, "part": part})
+        return out
+
     def is_eog(self, token: int) -> bool:
         return bool(self._llama_cpp.llama_vocab_is_eog(self._vocab, token))
 

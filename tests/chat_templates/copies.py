@@ -24,7 +24,7 @@ from legalprompt.engine.prompt import render_chat
 from legalprompt.errors import LegalPromptError
 from legalprompt.paths import cache_dir
 
-COPY_VERSION = "1"
+COPY_VERSION = "2"
 TEMPLATES_IN_ARCHIVE = "vendor/llama.cpp/models/templates/"
 BASE_BOS = "<|endoftext|>"  # the copies' BOS: a token SmolLM2 has and no template names
 
@@ -75,10 +75,11 @@ def markup_tokens(source: str) -> tuple[str | None, list[str]]:
         texts += [s.text for s in bp.segments if s.special] + [bp.end_of_turn, bp.reasoning_close]
     eot_markers = _MARKUP.findall(eot)
     found: list[str] = []
-    for m in eot_markers + _MARKUP.findall("".join(texts)):
+    for m in eot_markers[::-1] + _MARKUP.findall("".join(texts)):
         if m not in found and m != BASE_BOS:
             found.append(m)
-    return (eot_markers[0] if eot_markers else None), found
+    # The last marker after an answer ends the turn: <|END_OF_TURN_TOKEN|> after <|END_TEXT|>, Kimi's <|end_of_msg|>.
+    return (eot_markers[-1] if eot_markers else None), found
 
 
 def _base_model() -> Path:
@@ -146,7 +147,9 @@ class CopyMaker:
             "tokenizer.ggml.bos_token_id": (g.GGUFValueType.UINT32, 0),
             "tokenizer.ggml.eos_token_id": (g.GGUFValueType.UINT32, eot_id),
             "tokenizer.ggml.eot_token_id": (g.GGUFValueType.UINT32, eot_id),
-            "general.name": (g.GGUFValueType.STRING, f"SmolLM2-135M com o chat template {name}"),
+            # Not the family's name: llama.cpp adjusts some vocabularies by general.name (Phi-3 expects </s>).
+            "general.name": (g.GGUFValueType.STRING, "SmolLM2-135M (chat template trocado)"),
+            "general.description": (g.GGUFValueType.STRING, f"chat template {name}"),
         }
         tmp = out.with_name(out.name + f".part-{os.getpid()}")
         self._write(tmp, meta)
