@@ -14,6 +14,7 @@ opens and closes a reasoning block, and the end-of-turn text that follows an ans
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -90,13 +91,19 @@ def _environment():
     return env
 
 
+@functools.lru_cache(maxsize=8)
+def _compiled(chat_template: str):
+    # A prompt renders its template four times (see _render_all); compiling once makes that cheap.
+    return _environment().from_string(chat_template)
+
+
 def render_template_text(chat_template: str, **context) -> str:
     """The single place where a chat template (model data, untrusted) is executed.
     Every failure becomes a TemplateError in pt-BR."""
     from jinja2 import TemplateSyntaxError
 
     try:
-        return _environment().from_string(chat_template).render(**context)
+        return _compiled(chat_template).render(**context)
     except TemplateSyntaxError as exc:
         raise TemplateError(f"o chat template do modelo usa um recurso de Jinja que o legalprompt não conhece "
                             f"(linha {exc.lineno}: {exc.message}). {PLAIN_HINT}") from None
@@ -149,9 +156,8 @@ _OPEN_TAG_SHAPES = [
 
 def _open_reasoning(text: str, chat_template: str, close_hint: str) -> tuple[str, str] | None:
     """If `text` ends inside an open reasoning block, return (open tag, text that closes it)."""
-    if close_hint and _REASONING not in text:
-        tag = close_hint.strip()
-        opener = _opener_of(tag)
+    if close_hint:  # the template's own closing text names the tag it closes
+        opener = _opener_of(close_hint.strip())
         if opener and text.rstrip().endswith(opener):
             return opener, close_hint
     for pattern, closer in _OPEN_TAG_SHAPES:
