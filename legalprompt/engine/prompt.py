@@ -100,7 +100,7 @@ def _compiled(chat_template: str):
 def render_template_text(chat_template: str, **context) -> str:
     """The single place where a chat template (model data, untrusted) is executed.
     Every failure becomes a TemplateError in pt-BR."""
-    from jinja2 import TemplateSyntaxError
+    from jinja2 import TemplateSyntaxError, UndefinedError
 
     try:
         return _compiled(chat_template).render(**context)
@@ -109,6 +109,9 @@ def render_template_text(chat_template: str, **context) -> str:
                             f"(linha {exc.lineno}: {exc.message}). {PLAIN_HINT}") from None
     except TemplateError:
         raise
+    except UndefinedError as exc:
+        raise TemplateError(f"o chat template do modelo exige dados que uma conversa simples não tem ({exc.message}): "
+                            f"provavelmente é feito só para chamadas de função. {PLAIN_HINT}") from None
     except Exception as exc:  # the template is model data: any failure is a model problem, reported as such
         raise TemplateError(f"erro ao aplicar o chat template do modelo: {exc}. {PLAIN_HINT}") from None
 
@@ -276,6 +279,9 @@ def render_chat(chat_template: str, system: str | None, user: str, prefill: str,
                 opening += "\n\n"
             notes.append(f"o template abre um bloco de raciocínio ({tag}); ele foi fechado antes das palavras "
                          "iniciais, para o modelo responder direto (use --thinking para deixá-lo raciocinar)")
+        elif "enable_thinking" in chat_template and _reasoning_pair_in_source(chat_template):
+            notes.append("o template tem uma chave de raciocínio (enable_thinking): desligada, para o modelo "
+                         "responder direto (use --thinking para deixá-lo raciocinar)")
     else:
         if open_now:
             close_text = open_now[1]
@@ -290,8 +296,6 @@ def render_chat(chat_template: str, system: str | None, user: str, prefill: str,
         else:
             raise UserInputError("--thinking: o chat template deste modelo não tem bloco de raciocínio; "
                                  "rode sem --thinking")
-        notes.append("--thinking: o modelo raciocina primeiro; as palavras iniciais vêm depois de "
-                     + repr(close_text.strip()))
     segments = _split_marks(head, contents)
     if opening:
         segments.append(Segment(opening, True))
