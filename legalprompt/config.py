@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     temperature: float | None = None
     top_p: float | None = None
     max_tokens: int | None = None
+    chat_format: str = "auto"  # "auto": the model's chat template if it has one; "chat"; "plain"
+
+    @field_validator("chat_format")
+    @classmethod
+    def _chat_format(cls, v: str) -> str:
+        if v not in ("auto", "chat", "plain"):
+            raise ValueError("use auto, chat ou plain")
+        return v
 
     @field_validator("gpu_layers", mode="before")
     @classmethod

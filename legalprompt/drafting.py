@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +14,7 @@ from legalprompt.config import Settings
 from legalprompt.engine.events import DoneEvent, TextEvent
 from legalprompt.engine.llama_engine import Engine
 from legalprompt.engine.params import SamplingParams, choose_seed
-from legalprompt.engine.prompt import BuiltPrompt
+from legalprompt.engine.prompt import BuiltPrompt, continue_after_reasoning
 from legalprompt.errors import LegalPromptError, UserInputError
 from legalprompt.store.history import History
 from legalprompt.techniques.templates import PromptTemplate, load_template
@@ -35,6 +35,7 @@ class DraftRequest:
     seed: int | None = None
     command: str = "run"
     check_citations: bool = True
+    thinking: bool = False  # let a reasoning model think before the prefill (see staged_reasoning)
 
 
 @dataclass
@@ -56,6 +57,7 @@ class DraftResult:
     citations: dict | None
     shape_ok: bool | None
     prepared: PreparedDraft
+    reasoning: str | None = None  # --thinking: what the model reasoned before the prefill
 
     @property
     def output(self) -> str:
@@ -102,14 +104,19 @@ class Drafter:
         user_text = template.render(inputs)
         prefill = template.render_prefill(inputs, req.prefill)
         params = sampling_for(template, self.settings, req)
-        prompt = self.engine.build_prompt(user_text, prefill, template.meta.system)
+        prompt = self.engine.build_prompt(user_text, prefill, template.meta.system, thinking=req.thinking)
+        params.stop = [*params.stop, *self.engine.turn_stops(prompt)]
         tokens = self.engine.prompt_tokens(prompt)
-        self.engine.check_fits(len(tokens), params.max_tokens)
+        # With --thinking the reasoning and the answer share the context, each up to max_tokens.
+        self.engine.check_fits(len(tokens), params.max_tokens * (2 if prompt.thinking else 1))
         return PreparedDraft(req, template, user_text, prefill, prompt, tokens, params)
 
-    def stream(self, prep: PreparedDraft, cancel: threading.Event | None = None) -> Iterator[TextEvent | DraftResult]:
+    def stream(self, prep: PreparedDraft, cancel: threading.Event | None = None,
+               on_reasoning: Callable[[str], None] | None = None) -> Iterator[TextEvent | DraftResult]:
         """Yield text events, then one DraftResult. The history row is written before generation
-        starts and kept current, so a cancelled, failed or killed run keeps its partial answer."""
+        starts and kept current, so a cancelled, failed or killed run keeps its partial answer.
+        With --thinking the reasoning goes to `on_reasoning` (never into the answer) and to the
+        history's `reasoning` column."""
         req = prep.request
         run_id = None
         if self.history is not None:
@@ -119,10 +126,16 @@ class Drafter:
                 params={k: v for k, v in prep.params.__dict__.items()}, seed=prep.params.seed,
                 model_name=self.engine.ref.name, model_sha256=self.model_sha256())
         partial = prep.prefill
+        reasoning: list[str] = []
         last_save = time.monotonic()
         try:
+            tokens = prep.tokens
+            if prep.prompt.thinking:
+                tokens = staged_reasoning(self.engine, prep, cancel, reasoning, on_reasoning)
+                if cancel is not None and cancel.is_set():
+                    raise KeyboardInterrupt
             done: DoneEvent | None = None
-            for ev in self.engine.generate(prep.tokens, prep.params, cancel, prefill=prep.prefill):
+            for ev in self.engine.generate(tokens, prep.params, cancel, prefill=prep.prefill):
                 if isinstance(ev, TextEvent):
                     partial += ev.text
                     if run_id is not None and time.monotonic() - last_save > _SAVE_EVERY_S:
@@ -136,7 +149,8 @@ class Drafter:
             if run_id is not None:
                 cancelled = isinstance(exc, (KeyboardInterrupt, GeneratorExit))
                 self.history.finish_run(run_id, status="cancelled" if cancelled else "error", output=partial,
-                                        error=None if cancelled else _error_text(exc))
+                                        error=None if cancelled else _error_text(exc),
+                                        **({"reasoning": "".join(reasoning)} if reasoning else {}))
             raise
         citations = self.check_citations(done.output, req.document) if req.check_citations else None
         shape_ok = prep.template.check_output(done.output)
@@ -144,8 +158,10 @@ class Drafter:
         if run_id is not None:
             self.history.finish_run(run_id, status=status, output=done.output, usage=done.usage.__dict__,
                                     timings=done.timings.__dict__,
-                                    citations=citations["citations"] if citations else None)
-        yield DraftResult(done, run_id, status, citations, shape_ok, prep)
+                                    citations=citations["citations"] if citations else None,
+                                    **({"reasoning": "".join(reasoning).strip()} if prep.prompt.thinking else {}))
+        yield DraftResult(done, run_id, status, citations, shape_ok, prep,
+                          reasoning="".join(reasoning).strip() if prep.prompt.thinking else None)
 
     def run(self, req: DraftRequest, cancel: threading.Event | None = None) -> DraftResult:
         result = None
@@ -160,6 +176,30 @@ class Drafter:
         from legalprompt.citations import check_text
 
         return check_text(output, sources=[source]).to_dict()
+
+
+def staged_reasoning(engine: Engine, prep: PreparedDraft, cancel: threading.Event | None,
+                     sink: list[str], on_text: Callable[[str], None] | None = None) -> list[int]:
+    """Staged prefill, stage 1: the prompt ends inside the template's open reasoning block; the model
+    reasons until it closes the block (or ends its turn, or spends max_tokens). Its reasoning, the
+    template's closing text and the prefill then make the stage-2 prompt, returned as tokens. Stage 2
+    shares stage 1's prefix, so the engine evaluates only the reasoning and what follows.
+
+    The reasoning text is appended to `sink` as it comes, so a cancelled run keeps it."""
+    stage = prep.prompt
+    close = stage.reasoning_close.strip()
+    params = SamplingParams(**{**prep.params.__dict__, "stop": [close] if close else []})
+    raw = ""
+    for ev in engine.generate(prep.tokens, params, cancel, prefill="", special_text=True):
+        if isinstance(ev, TextEvent):
+            raw += ev.text
+            sink.append(ev.text)
+            if on_text is not None:
+                on_text(ev.text)
+    answer_prompt = continue_after_reasoning(stage, raw.rstrip("\n") if stage.reasoning_close.startswith("\n") else raw)
+    tokens = engine.prompt_tokens(answer_prompt)
+    engine.check_fits(len(tokens), prep.params.max_tokens)
+    return tokens
 
 
 def _error_text(exc: BaseException) -> str:

@@ -24,6 +24,9 @@ def add_model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--threads", type=int, help="threads da CPU (padrão: núcleos físicos)")
     g.add_argument("--batch-size", type=int, dest="n_batch", help="tamanho do lote de avaliação do prompt")
     g.add_argument("--gpu-layers", dest="gpu_layers", help="camadas na GPU: auto, all, N ou 0")
+    g.add_argument("--chat-format", dest="chat_format", choices=["auto", "chat", "plain"],
+                   help="auto: o chat template do modelo, se houver; plain: prompt simples, sem chat template "
+                        "(para um template que o legalprompt não consegue aplicar)")
 
 
 def add_draft_args(p: argparse.ArgumentParser, *, seed_help: str, each: str = "da resposta") -> None:

@@ -7,7 +7,7 @@ import sys
 
 _FLAG_FIELDS = {"model": "model", "n_ctx": "n_ctx", "threads": "threads", "n_batch": "n_batch",
                 "gpu_layers": "gpu_layers", "seed": "seed", "temperature": "temperature", "top_p": "top_p",
-                "max_tokens": "max_tokens"}
+                "max_tokens": "max_tokens", "chat_format": "chat_format"}
 
 
 def settings_from_args(args: argparse.Namespace):

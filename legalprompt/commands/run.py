@@ -17,6 +17,9 @@ def register(sub) -> None:
     p.add_argument("--template", "-t", default="ementa", help="nome do template (padrão: ementa)")
     add_draft_args(p, seed_help="semente (mesma semente = mesma resposta)")
     p.add_argument("--no-check", action="store_true", help="não verificar as citações da resposta")
+    p.add_argument("--thinking", action="store_true",
+                   help="modelos que raciocinam (DeepSeek-R1, Qwen3...): deixar o modelo raciocinar antes das palavras "
+                        "iniciais; o raciocínio fica fora da resposta e vai para o histórico")
     add_model_args(p)
     add_json_arg(p)
     p.set_defaults(func=run)
@@ -52,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     req = DraftRequest(template=args.template, document=text, document_label=label,
                        inputs=parse_inputs(args.input), prefill="" if args.no_prefill else args.prefill,
                        temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens,
-                       seed=args.seed, check_citations=not args.no_check)
+                       seed=args.seed, check_citations=not args.no_check, thinking=args.thinking)
     # Validate the template and parameters before paying for the model load.
     from legalprompt.techniques.templates import load_template
 
@@ -63,17 +66,36 @@ def run(args: argparse.Namespace) -> int:
     prep = drafter.prepare(req)
     out = sys.stdout
     styled = out.isatty() and not args.json
-    if not args.json:
-        if styled:
-            from legalprompt.termsafe import styled as write_styled
+    from legalprompt.termsafe import styled as write_styled
 
+    def write_prefill() -> None:
+        if styled:
             write_styled(out, prep.prefill, "1;36")
         else:
             out.write(prep.prefill)
+
+    if not args.json and not prep.prompt.thinking:
+        write_prefill()
         out.flush()
     result: DraftResult | None = None
-    for ev in drafter.stream(prep):
+
+    def show_reasoning(text: str) -> None:  # on stderr, dimmed: it is not part of the answer
+        if not args.json:
+            if sys.stderr.isatty():
+                write_styled(sys.stderr, text, "2")
+            else:
+                sys.stderr.write(text)
+            sys.stderr.flush()
+
+    wrote_prefill = False
+    if prep.prompt.thinking and not args.json:
+        sys.stderr.write("[raciocínio do modelo]\n")
+    for ev in drafter.stream(prep, on_reasoning=show_reasoning):
         if isinstance(ev, TextEvent):
+            if not args.json and prep.prompt.thinking and not wrote_prefill:
+                wrote_prefill = True
+                sys.stderr.write("\n[resposta]\n")
+                write_prefill()
             if not args.json:
                 out.write(ev.text)
                 out.flush()
@@ -85,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         print_json({
             "output": d.output, "prefill": d.prefill, "template": prep.template.name,
             "model": engine.ref.name, "seed": d.seed, "stop_reason": d.stop_reason, "run_id": result.run_id,
-            "shape_ok": result.shape_ok,
+            "shape_ok": result.shape_ok, "reasoning": result.reasoning,
             "usage": {"prompt_tokens": d.usage.prompt_tokens, "completion_tokens": d.usage.completion_tokens,
                       "cached_prompt_tokens": d.usage.cached_prompt_tokens},
             "timings": {"load_s": round(engine.load_s, 4),

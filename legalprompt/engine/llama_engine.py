@@ -7,6 +7,7 @@ The context stays loaded between requests, so a prompt that shares a prefix with
 from __future__ import annotations
 
 import codecs
+import re
 import sys
 import threading
 import time
@@ -17,8 +18,11 @@ from legalprompt.engine.events import DoneEvent, TextEvent, Timings, Usage
 from legalprompt.engine.gguf_meta import GGUFMeta, read_gguf
 from legalprompt.engine.models import ModelRef, effective_prompt_format
 from legalprompt.engine.params import LoadOptions, SamplingParams, parse_gpu_layers, physical_cores
-from legalprompt.engine.prompt import BuiltPrompt, render_chat, render_plain
-from legalprompt.errors import ContextOverflowError, ModelError, UserInputError
+from legalprompt.engine.prompt import PLAIN_HINT, BuiltPrompt, render_chat, render_plain
+from legalprompt.errors import ContextOverflowError, ModelError, TemplateError, UserInputError
+
+# Template markup that is a special token in every real vocabulary: <|eot_id|>, <｜Assistant｜>.
+_MARKER = re.compile(r"<\|[^|<>\s]{1,48}\|>|<｜[^｜<>\s]{1,48}｜>")
 
 
 
@@ -120,6 +124,8 @@ class Engine:
         self._pieces: dict[tuple[int, bool], bytes] = {}
         self._bos_text = self._piece(self.llm.token_bos(), special=True) if self.llm.token_bos() >= 0 else ""
         self._eos_text = self._piece(self.llm.token_eos(), special=True) if self.llm.token_eos() >= 0 else ""
+        self._eog: list[tuple[int, str]] | None = None
+        self._marker_ok: dict[str, bool] = {}
 
     @staticmethod
     def _batch_size(opts: LoadOptions, n_gpu_layers: int) -> int:
@@ -172,14 +178,94 @@ class Engine:
             out.append((tid, piece))
         return out
 
+    def is_special(self, token: int) -> bool:
+        """Template markup such as <|eot_id|> or <think>: a control token, or a user-defined one that is
+        not mere whitespace (Gemma's vocabulary has user-defined runs of newlines)."""
+        lc = self._llama_cpp
+        attr = lc.llama_vocab_get_attr(self._vocab, token)
+        if attr & lc.LLAMA_TOKEN_ATTR_CONTROL:
+            return True
+        return bool(attr & lc.LLAMA_TOKEN_ATTR_USER_DEFINED) and bool(self._piece(token, special=True).strip())
+
+    def prompt_view(self, prompt: BuiltPrompt) -> list[dict]:
+        """The prompt as the model receives it, token by token: {id, piece, special, part} where part is
+        "markup" (template), "text" (system, document, instructions) or "prefill"."""
+        out: list[dict] = []
+        # The prefill starts this many bytes before the end of the text; the first token reaching past
+        # that point starts it (in the plain frame a token may straddle "\n\n" and the prefill).
+        prefill_at = len(prompt.text.encode()) - len(prompt.prefill.encode()) if prompt.prefill_start is not None \
+            and prompt.prefill else None
+        pos = 0
+        for i, seg in enumerate(prompt.segments):
+            add_bos = i == 0 and not prompt.starts_with_bos_text
+            for tid in self.tokenize(seg.text, add_bos=add_bos, special=seg.special):
+                b = self._piece_bytes(tid, special=True)
+                special = self.is_special(tid)
+                try:
+                    piece = b.decode("utf-8")
+                except UnicodeDecodeError:
+                    piece = "".join(f"<0x{x:02X}>" for x in b)
+                if special and tid == self.llm.token_bos() and i == 0 and not out and add_bos:
+                    b = b""  # BOS added by the tokenizer is not in the text
+                pos += len(b)
+                part = "markup" if seg.special else "text"
+                if prefill_at is not None and pos > prefill_at and not seg.special:
+                    part = "prefill"
+                out.append({"id": tid, "piece": piece, "special": special, "part": part})
+        return out
+
     def is_eog(self, token: int) -> bool:
         return bool(self._llama_cpp.llama_vocab_is_eog(self._vocab, token))
 
+    def end_of_turn_tokens(self) -> list[tuple[int, str]]:
+        """Tokens that end generation: the GGUF's eos/eot/eom ids and every token llama.cpp's vocabulary
+        counts as end-of-generation (it also recognises <|im_end|>, <end_of_turn>... by their text)."""
+        if self._eog is None:
+            ids = {int(self.meta.metadata[k]) for k in ("tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id",
+                                                        "tokenizer.ggml.eom_token_id") if k in self.meta.metadata}
+            ids |= {t for t in range(self.llm.n_vocab()) if self.is_eog(t)}
+            self._eog = [(t, self._piece(t, special=True)) for t in sorted(ids) if 0 <= t < self.llm.n_vocab()]
+        return self._eog
+
     # -- prompts ----------------------------------------------------------------------------------
-    def build_prompt(self, user: str, prefill: str = "", system: str | None = None) -> BuiltPrompt:
+    def build_prompt(self, user: str, prefill: str = "", system: str | None = None,
+                     thinking: bool = False) -> BuiltPrompt:
         if self.prompt_format == "chat" and self.meta.chat_template:
-            return render_chat(self.meta.chat_template, system, user, prefill, self._bos_text, self._eos_text)
+            prompt = render_chat(self.meta.chat_template, system, user, prefill, self._bos_text, self._eos_text,
+                                 thinking=thinking)
+            self._check_markers(prompt)
+            return prompt
+        if thinking:
+            raise UserInputError("--thinking precisa de um modelo com chat template que tenha bloco de raciocínio; "
+                                 "este modelo usa o prompt simples. Rode sem --thinking.")
         return render_plain(system, user, prefill)
+
+    def _check_markers(self, prompt: BuiltPrompt) -> None:
+        """A template whose <|...|> markers are not tokens of this model belongs to another model: the
+        model would read them as plain text and never end its turn. Refuse with the fallback."""
+        missing = []
+        for seg in prompt.segments:
+            if not seg.special:
+                continue
+            for marker in _MARKER.findall(seg.text):
+                if marker not in self._marker_ok:
+                    self._marker_ok[marker] = len(self.tokenize(marker, special=True)) == 1
+                if not self._marker_ok[marker] and marker not in missing:
+                    missing.append(marker)
+        if missing:
+            raise TemplateError(f"o chat template deste modelo usa marcadores que não existem no vocabulário dele "
+                                f"({', '.join(missing[:5])}): o template provavelmente é de outro modelo. {PLAIN_HINT}")
+
+    def turn_stops(self, prompt: BuiltPrompt) -> list[str]:
+        """Stop strings for an end of turn the vocabulary cannot stop by itself: the template's
+        end-of-turn text when it is not an end-of-generation token (RWKV's blank line, MiniMax's [e~[)."""
+        eot = prompt.end_of_turn.strip()
+        if prompt.format != "chat" or not eot:
+            return []
+        ids = self.tokenize(eot, special=True)
+        if ids and self.is_eog(ids[0]):
+            return []
+        return [eot]
 
     def prompt_tokens(self, prompt: BuiltPrompt) -> list[int]:
         """Tokenize once: markup segments parse special tokens, user text does not; BOS only if the
@@ -251,9 +337,11 @@ class Engine:
         return [Candidate(int(i), self._piece(int(i), special=True), float(probs[i])) for i in top]
 
     def generate(self, prompt: BuiltPrompt | list[int], params: SamplingParams,
-                 cancel: threading.Event | None = None, prefill: str | None = None) -> Iterator[TextEvent | DoneEvent]:
+                 cancel: threading.Event | None = None, prefill: str | None = None,
+                 special_text: bool = False) -> Iterator[TextEvent | DoneEvent]:
         """Stream the answer. The prefill is not re-emitted as text events (callers show it first);
-        DoneEvent.output is prefill + generated text."""
+        DoneEvent.output is prefill + generated text. `special_text` shows control tokens as their text
+        (a reasoning stage must see the closing tag whatever its token type)."""
         params.validate()
         if isinstance(prompt, BuiltPrompt):
             tokens = self.prompt_tokens(prompt)
@@ -265,7 +353,7 @@ class Engine:
             raise UserInputError("prompt vazio")
         self.check_fits(len(tokens), params.max_tokens)
         with self._lock:
-            yield from self._generate_locked(tokens, params, cancel, prefill)
+            yield from self._generate_locked(tokens, params, cancel, prefill, special_text)
 
     def fit_threads(self) -> int:
         """Before a request: with automatic threads, use only the cores other processes leave free."""
@@ -278,7 +366,7 @@ class Engine:
                 self.n_threads = n
         return self.n_threads
 
-    def _generate_locked(self, tokens, params, cancel, prefill):
+    def _generate_locked(self, tokens, params, cancel, prefill, special_text=False):
         llm = self.llm
         t0 = time.perf_counter()  # the thread choice's short look at the machine counts as waiting time
         threads = self.fit_threads()
@@ -306,7 +394,7 @@ class Engine:
                     break
                 n_out += 1
                 pending_ids.append(tok)
-                text += decoder.decode(self._piece_bytes(tok))
+                text += decoder.decode(self._piece_bytes(tok, special_text))
                 cut = _find_stop(text, stops, emitted - hold) if stops else -1
                 if cut >= 0:
                     text = text[:cut]

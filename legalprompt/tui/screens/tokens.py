@@ -17,11 +17,13 @@ PALETTE = ["#3b2f5c", "#2f4f3a", "#5c4a2a", "#5c2f3a", "#2a4a5c"]  # like OpenAI
 MAX_SHOWN = 4000
 
 
-def token_text(pieces: list[tuple[int, str]], show_ids: bool) -> Text:
+def token_text(pieces: list[tuple[int, str]], show_ids: bool, parts: list[str] | None = None) -> Text:
+    """`parts` (from Engine.prompt_view): "special" tokens are shown reversed, the prefill underlined."""
     t = Text()
     for i, (tid, piece) in enumerate(pieces[:MAX_SHOWN]):
         shown = str(tid) if show_ids else term_safe(piece).replace("\n", "↵\n")
-        t.append(shown, style=f"on {PALETTE[i % len(PALETTE)]}")
+        extra = {"special": " reverse bold", "prefill": " underline"}.get(parts[i], "") if parts else ""
+        t.append(shown, style=f"on {PALETTE[i % len(PALETTE)]}{extra}")
         if show_ids:
             t.append(" ")
     if len(pieces) > MAX_SHOWN:
@@ -109,14 +111,23 @@ class TokensScreen(BaseScreen):
             tpl = load_template(req.template)
             inputs = {tpl.meta.document_input: req.document, **req.inputs}
             prompt = engine.build_prompt(tpl.render(inputs), tpl.render_prefill(inputs, req.prefill), tpl.meta.system)
+            view = engine.prompt_view(prompt)  # the tokens the model receives, markup parsed as special tokens
         except LegalPromptError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
-        self.app.call_from_thread(self._set_text_and_tokenize, prompt.text)
+        self.app.call_from_thread(self._show_prompt, prompt.text, view, engine.n_ctx)
 
-    def _set_text_and_tokenize(self, text: str) -> None:
+    def _show_prompt(self, text: str, view: list[dict], n_ctx: int) -> None:
         self.query_one("#tokens-text", TextArea).load_text(text)
-        self.action_tokenize()
+        self.pieces = [(t["id"], t["piece"]) for t in view]
+        parts = ["special" if t["special"] else t["part"] for t in view]
+        self.query_one("#tokens-pieces", Static).update(token_text(self.pieces, show_ids=False, parts=parts))
+        self.query_one("#tokens-ids", Static).update(token_text(self.pieces, show_ids=True, parts=parts))
+        start = next((k for k, t in enumerate(view) if t["part"] == "prefill"), None)
+        self.query_one("#tokens-title", Label).update(
+            f"Prompt como o modelo recebe · {len(view)} de {n_ctx} tokens do contexto"
+            + (f" · palavras iniciais a partir do token {start}" if start is not None else "")
+            + " · invertidos: tokens especiais")
 
     def action_tokenize(self) -> None:
         engine = self._need_engine()
