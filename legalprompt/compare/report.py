@@ -341,7 +341,9 @@ def write_report(result: DocumentComparison | CorpusComparison, path: str | Path
     path = Path(path)
     text = render_html(result) if report_format(path) == "html" else render_markdown(result)
     try:
-        path.write_text(text, encoding="utf-8")
+        from legalprompt.private import write_private_text
+
+        write_private_text(path, text)
     except OSError as exc:
         raise UserInputError(f"não foi possível gravar o relatório em {path}: {exc.strerror}") from None
     return path
