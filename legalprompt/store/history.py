@@ -275,9 +275,11 @@ class History:
         sql = "SELECT r.*, p.text AS prompt FROM runs r LEFT JOIN prompts p ON p.sha256=r.prompt_sha"
         where, args = [], []
         if text:
-            like = f"%{text}%"
-            where.append("(r.output LIKE ? OR r.template LIKE ? OR r.document LIKE ? OR r.prefill LIKE ?"
-                         " OR p.text LIKE ?)")
+            # The user's % and _ are literal text, not wildcards (escaped with \\).
+            esc = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = f"%{esc}%"
+            where.append("(" + " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for col in
+                                           ("r.output", "r.template", "r.document", "r.prefill", "p.text")) + ")")
             args += [like] * 5
         if status:
             where.append("r.status = ?")
