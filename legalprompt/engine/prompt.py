@@ -42,6 +42,8 @@ def render_chat(chat_template: str, system: str | None, user: str, prefill: str,
     from jinja2 import TemplateSyntaxError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+    from legalprompt.render_budget import render_with_budget
+
     env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
     env.globals["raise_exception"] = _raise
     env.globals["strftime_now"] = lambda fmt: _dt.datetime.now().strftime(fmt)
@@ -51,8 +53,8 @@ def render_chat(chat_template: str, system: str | None, user: str, prefill: str,
         messages.append({"role": "system", "content": _MARK.format(0)})
     messages.append({"role": "user", "content": _MARK.format(len(messages))})
     try:
-        rendered = env.from_string(chat_template).render(
-            messages=messages, add_generation_prompt=True, bos_token=bos_token, eos_token=eos_token)
+        rendered = render_with_budget(env.from_string(chat_template), dict(
+            messages=messages, add_generation_prompt=True, bos_token=bos_token, eos_token=eos_token))
     except TemplateSyntaxError as exc:
         raise TemplateError(f"chat template do modelo inválido (linha {exc.lineno}): {exc.message}") from None
     except TemplateError:

@@ -107,7 +107,7 @@ def test_templates_list_and_show_print_safely(text, isolated_dirs):
         f"---\nname: hostil\ndescription: {json.dumps(text)}\nprefill: {json.dumps(text)}\n---\n{text}\n{{{{ documento }}}}\n",
         encoding="utf-8")
     for args in (["templates"], ["templates", "--json"], ["templates", "show", "hostil"],
-                 ["templates", "show", "hostil", "--json"]):
+                 ["templates", "--json", "show", "hostil"]):
         r = invoke(*args)
         assert_safe(r.out, r.err)
 
