@@ -137,7 +137,7 @@ def test_model_commands_print_answers_and_prefill_safely(tmp_path):
     runs = [
         ["run", doc, "-t", "resumo", "--prefill", PAYLOAD, "--max-tokens", "4", *SMALL],
         ["run", doc, "-t", "resumo", "--prefill", PAYLOAD, "--max-tokens", "4", "--json", *SMALL],
-        ["tokens", PAYLOAD, *SMALL],
+        ["tokens", doc, *SMALL],
         ["compare", doc, "-t", "resumo", "--prefill", PAYLOAD, "-n", "1", "--max-tokens", "4", "-q", *SMALL],
         ["history"], ["history", "1"],
     ]
