@@ -35,13 +35,16 @@ class RenderBudgetExceeded(Exception):
 
 
 def _rss() -> int:
+    """Anonymous resident memory (RssAnon): what a template's strings and lists take. File-backed pages
+    (a model being memory-mapped by another thread of the TUI) do not count against the render."""
     try:
-        with open("/proc/self/statm") as f:
-            import os
-
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError, AttributeError):
-        return 0
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 class _TimeUp(RenderBudgetExceeded):
