@@ -44,35 +44,101 @@ def _decode(data: bytes, label: str) -> tuple[str, str]:
     return decode_bytes_ex(data, label)
 
 
+# Budgets: past these a page is not a document to summarise, and the parse would take minutes (the
+# old tree-editing extraction was quadratic: 550 KB of nested <div> took 163 s). Real pages of court
+# decisions nest a few dozen levels and hold some thousands of elements.
+MAX_HTML_DEPTH = 200
+MAX_HTML_ELEMENTS = 100_000
+
+
+def _check_budget(markup: str, label: str) -> None:
+    """Depth and element count from lxml's C pull parser (linear), before the tree is built."""
+    from lxml import etree
+
+    parser = etree.HTMLPullParser(events=("start", "end"), no_network=True, recover=True)
+    depth = elements = 0
+    step = 1 << 20
+    for i in range(0, len(markup), step):
+        parser.feed(markup[i:i + step])
+        for event, _ in parser.read_events():
+            if event == "start":
+                depth += 1
+                elements += 1
+                if depth > MAX_HTML_DEPTH:
+                    raise DocumentError(
+                        f"{label}: página HTML aninhada demais (mais de {MAX_HTML_DEPTH} níveis de elementos). "
+                        "Abra-a no navegador, salve como PDF ou copie o texto para um .txt, e tente de novo.")
+                if elements > MAX_HTML_ELEMENTS:
+                    limit = f"{MAX_HTML_ELEMENTS:_}".replace("_", ".")
+                    raise DocumentError(
+                        f"{label}: página HTML com elementos demais (mais de {limit}). Abra-a no "
+                        "navegador, salve como PDF ou copie o texto para um .txt, e tente de novo.")
+            else:
+                depth -= 1
+    try:
+        parser.close()
+    except etree.LxmlError:
+        pass  # recover=True: a broken page is still read below
+
+
+def _text_of(soup) -> str:
+    """The visible text with block markers, in one pass over the tree (no tree edits: linear time,
+    and no recursion however deep the page)."""
+    from bs4 import NavigableString, Tag
+    from bs4.element import CData
+
+    out: list[str] = []
+    in_pre = 0
+    stack = [(soup, iter(soup.contents))]
+    while stack:
+        node, children = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if node is soup:
+                continue
+            name = node.name
+            if name in ("td", "th"):
+                out.append(" | ")
+            elif name in _PARAGRAPH:
+                out.append(_PARA)
+                if name == "pre":
+                    in_pre -= 1
+            elif name in _LINE:
+                out.append(_BLOCK)
+            continue
+        if isinstance(child, Tag):
+            name = child.name
+            if name in _DROP:
+                continue
+            if name == "br":
+                out.append(_BR)
+                continue
+            if name in _PARAGRAPH:
+                out.append(_PARA)
+                if name == "pre":
+                    in_pre += 1
+            elif name in _LINE:
+                out.append(_BLOCK)
+                if name == "li":
+                    out.append("- ")
+            stack.append((child, iter(child.contents)))
+        elif type(child) in (NavigableString, CData):  # not comments, doctypes, processing instructions
+            out.append(child.replace("\n", _BR) if in_pre else str(child))
+    return "".join(out)
+
+
 def read_html(data: bytes, label: str) -> tuple[str, str]:
     """Returns (text, encoding)."""
     from bs4 import BeautifulSoup
 
     markup, encoding = _decode(data, label)
+    _check_budget(markup, label)
     try:
         soup = BeautifulSoup(markup, "lxml")
     except Exception:  # lxml missing or refusing the markup
         soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup(_DROP):
-        tag.decompose()
-    for tag in soup.find_all(True):
-        name = tag.name
-        if name == "br":
-            tag.replace_with(_BR)
-        elif name in ("td", "th"):
-            tag.append(" | ")
-        elif name in _PARAGRAPH:
-            tag.insert_before(_PARA)
-            tag.insert_after(_PARA)
-            if name == "pre":
-                for s in tag.find_all(string=True):
-                    s.replace_with(s.replace("\n", _BR))
-        elif name in _LINE:
-            tag.insert_before(_BLOCK)
-            tag.insert_after(_BLOCK)
-            if name == "li":
-                tag.insert(0, "- ")
-    text = soup.get_text()
+    text = _text_of(soup)
     text = _WS.sub(" ", text)
     text = _PARA_RUN.sub("\n\n", text)
     text = _BLOCK_RUN.sub("\n", text).replace(_BR, "\n")

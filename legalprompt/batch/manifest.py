@@ -66,8 +66,10 @@ def _fsync_dir(folder: Path) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     """Write `text` to `path` so that the file is either the old one or the whole new one."""
+    from legalprompt.private import open_private
+
     tmp = path.with_name(f"{_TMP_MARK}{os.getpid()}-{path.name}")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+    with open_private(tmp, "w", encoding="utf-8", newline="\n") as f:
         f.write(text)
         f.flush()
         os.fsync(f.fileno())
@@ -103,7 +105,9 @@ class Manifest:
     def open(cls, folder: Path) -> "Manifest":
         m = cls(folder / MANIFEST_NAME)
         m._load()
-        m._f = open(m.path, "a", encoding="utf-8", newline="\n")
+        from legalprompt.private import open_private
+
+        m._f = open_private(m.path, "a", encoding="utf-8", newline="\n")
         return m
 
     def _load(self) -> None:

@@ -35,6 +35,12 @@ _HYPHEN_BREAK = re.compile(r"(?<![^\W\d_])([^\W\d_]+)-[ \t]*\n[ \t]*([a-zà-ÿ][
 _SENTENCE_END = set(".!?:;)]\"”»")
 
 
+# Budgets. Pages: 5,000 pages hold about the 5 million characters a document may have at all (and
+# pypdf reads ~1,300 pages/s here). Streams that inflate past pypdf's own limits (pypdf>=6.4) raise
+# LimitReachedError: reported as too big, not as damage.
+MAX_PDF_PAGES = 5000
+
+
 @dataclass
 class PdfText:
     text: str
@@ -107,7 +113,7 @@ def clean_pages(raw_pages: list[str]) -> str:
 
 def read_pdf(data: bytes, label: str) -> PdfText:
     from pypdf import PdfReader
-    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, LimitReachedError, PdfReadError
 
     if b"%PDF-" not in data[:1024]:
         head = data.lstrip()[:512].lower()
@@ -134,16 +140,39 @@ def read_pdf(data: bytes, label: str) -> PdfText:
                     raise DocumentError(
                         f"{label}: PDF protegido por senha. Salve uma cópia sem senha (por exemplo, "
                         "qpdf --decrypt --password=SENHA entrada.pdf saida.pdf) e tente de novo.")
+            from legalprompt.batch.readers import MAX_DOCUMENT_CHARS
+
+            try:  # the page tree's own count first: flattening 20,000 pages already takes seconds
+                declared = int(reader.trailer["/Root"]["/Pages"].get("/Count", 0))
+            except Exception:  # noqa: BLE001 - a damaged tree is reported below
+                declared = 0
+            n_pages = declared if declared > MAX_PDF_PAGES else len(reader.pages)
+            if n_pages > MAX_PDF_PAGES:
+                raise DocumentError(
+                    f"{label}: PDF com páginas demais ({n_pages}; o limite é {MAX_PDF_PAGES}). Divida-o em "
+                    "partes menores (por volume ou por peça), por exemplo com qpdf --pages, e processe cada uma.")
             raw_pages = []
+            chars = 0
             for page in reader.pages:
                 try:
                     raw_pages.append(page.extract_text() or "")
                 except (KeyError, ValueError, TypeError, AttributeError, IndexError, PdfReadError):
                     raw_pages.append("")
+                chars += len(raw_pages[-1])
+                if chars > MAX_DOCUMENT_CHARS:  # stop extracting: the document will be refused anyway
+                    limit = f"{MAX_DOCUMENT_CHARS:_}".replace("_", ".")
+                    raise DocumentError(
+                        f"{label}: documento grande demais (mais de {limit} caracteres nas primeiras "
+                        f"{len(raw_pages)} páginas). Divida-o em partes menores (por volume ou por peça) e "
+                        "processe cada uma.")
         except DocumentError:
             raise
         except FileNotDecryptedError:
             raise DocumentError(f"{label}: PDF protegido por senha. Salve uma cópia sem senha e tente de novo.") from None
+        except LimitReachedError:
+            raise DocumentError(
+                f"{label}: PDF com conteúdo compactado grande demais (passa dos limites de leitura; pode ser "
+                "uma 'bomba' de compressão). Exporte-o de novo (imprimir como PDF) e tente de novo.") from None
         except RecursionError:
             raise DocumentError(f"{label}: PDF com estrutura circular ou profunda demais; "
                                 "exporte-o de novo (imprimir como PDF) e tente de novo.") from None

@@ -453,7 +453,9 @@ class BatchRunner:
         paths = list(iter_documents(o.inputs, skipped))
         out_dir = o.out_dir
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
+            from legalprompt.private import make_private_dir
+
+            make_private_dir(out_dir)
         except OSError as exc:
             raise UserInputError(f"não foi possível criar a pasta de saída {out_dir} ({exc.strerror or exc}).") from None
         remove_stale_temps(out_dir)

@@ -248,8 +248,14 @@ def _render_html_corpus(corpus: CorpusComparison) -> str:
 
 
 # -- Markdown -------------------------------------------------------------------------------------
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~&])")  # "(" is inert once "[" and "]" are escaped
+
+
 def _md_cell(v: Any) -> str:
-    return re.sub(r"\s+", " ", str(v)).replace("\\", "\\\\").replace("|", "\\|").strip() or " "
+    """Text outside code fences (names, prefills, citations, errors): one line, and every character
+    Markdown would read as markup (links, images, HTML, emphasis, code, headings, table cells) escaped,
+    so a file name cannot add a tracking image or a link to the report."""
+    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(v)).strip()) or " "
 
 
 def _md_table(head: list[str], rows: list[list[str]]) -> str:
@@ -304,7 +310,7 @@ def render_markdown(result: DocumentComparison | CorpusComparison) -> str:
     if isinstance(result, CorpusComparison):
         c = result
         head, rows = _per_doc_rows(c)
-        parts = [f"# Comparação A/B sobre o corpus {c.source}\n",
+        parts = [f"# Comparação A/B sobre o corpus {_md_cell(c.source)}\n",
                  f"{len(c.done)} documento(s) comparado(s), {len(c.skipped)} não comparado(s) · sementes "
                  f"{', '.join(map(str, c.seeds))} · {_params_text(c.arms)} · {c.wall_s:.1f} s\n",
                  "## Braços\n", _md_arms(c.arms), "\n## Números por braço (corpus)\n", _md_metrics(c.arms),
@@ -341,7 +347,9 @@ def write_report(result: DocumentComparison | CorpusComparison, path: str | Path
     path = Path(path)
     text = render_html(result) if report_format(path) == "html" else render_markdown(result)
     try:
-        path.write_text(text, encoding="utf-8")
+        from legalprompt.private import write_private_text
+
+        write_private_text(path, text)
     except OSError as exc:
         raise UserInputError(f"não foi possível gravar o relatório em {path}: {exc.strerror}") from None
     return path

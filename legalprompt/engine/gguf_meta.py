@@ -21,6 +21,7 @@ GGUF_MAGIC = b"GGUF"
 # GGUF value types -> struct format (scalars) ; 8 = string, 9 = array
 _SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f", 7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
 _STRING, _ARRAY = 8, 9
+_MAX_ARRAY_DEPTH = 4  # real files nest at most one level; a crafted 50,000 recursed until it crashed
 
 # Keys whose (string) value we keep; arrays are always skipped except general.languages/tags.
 _KEEP_ARRAYS = {"general.languages", "general.tags"}
@@ -46,13 +47,11 @@ class GGUFMeta:
 
     @property
     def context_length(self) -> int | None:
-        v = self.metadata.get(f"{self.architecture}.context_length")
-        return int(v) if v is not None else None
+        return _int_or_none(self.metadata.get(f"{self.architecture}.context_length"))
 
     @property
     def block_count(self) -> int | None:
-        v = self.metadata.get(f"{self.architecture}.block_count")
-        return int(v) if v is not None else None
+        return _int_or_none(self.metadata.get(f"{self.architecture}.block_count"))
 
     @property
     def chat_template(self) -> str | None:
@@ -68,6 +67,11 @@ class GGUFMeta:
             return _gguf_constants().LlamaFileType(int(ft)).name.removeprefix("MOSTLY_")
         except Exception:
             return f"file_type {ft}"
+
+
+def _int_or_none(v: Any) -> int | None:
+    """A header value that should be a whole number; a crafted one of another type reads as unknown."""
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
 
 
 class _Truncated(Exception):
@@ -145,7 +149,7 @@ class _Header:
             raise _Truncated
         self.pos = pos
 
-    def value(self, vtype: int, keep: bool) -> Any:
+    def value(self, vtype: int, keep: bool, depth: int = 0) -> Any:
         if vtype in _SCALARS:
             return self.fmt(_SCALARS[vtype])
         if vtype == _STRING:
@@ -153,8 +157,13 @@ class _Header:
         if vtype == _ARRAY:
             itype = self.u32()
             count = self.u64()
-            if count > 1 << 32:
+            # Every element takes at least one byte (a nested array 12): a count the rest of the file
+            # cannot hold is a crafted header, refused before looping over it. Nesting is bounded too.
+            least = 12 if itype == _ARRAY else struct.calcsize(_SCALARS[itype]) if itype in _SCALARS else 8
+            if count > 1 << 32 or depth >= _MAX_ARRAY_DEPTH:
                 raise ModelError(f"cabeçalho GGUF inválido em {self.path}. O arquivo está corrompido.")
+            if count * least > self.end - self.pos:  # cut short (or claiming more than it holds)
+                raise _Truncated
             if itype in _SCALARS and not keep:
                 n = struct.calcsize(_SCALARS[itype]) * count
                 if self.pos + n > self.end:
@@ -164,7 +173,7 @@ class _Header:
             if itype == _STRING and not keep:
                 self.skip_strings(count)
                 return None
-            return [self.value(itype, True) for _ in range(count)]
+            return [self.value(itype, keep, depth + 1) for _ in range(count)]
         raise ModelError(f"cabeçalho GGUF inválido em {self.path} (tipo de valor {vtype}). O arquivo está corrompido.")
 
 
@@ -187,9 +196,21 @@ def read_gguf(path: Path) -> GGUFMeta:
                 version, n_tensors, n_kv, meta, tensors, pos = _parse(_Header(buf, path))
             except _Truncated:
                 raise _truncated(path) from None
-    alignment = int(meta.get("general.alignment", 32))
+            except (ValueError, TypeError, OverflowError, RecursionError, struct.error) as exc:
+                # a net under the checks above: a crafted header is a message, never a traceback
+                raise ModelError(f"cabeçalho GGUF inválido em {path} ({type(exc).__name__}). "
+                                 "O arquivo está corrompido ou foi adulterado: baixe-o de novo.") from None
+    alignment = meta.get("general.alignment", 32)
+    if not isinstance(alignment, int) or isinstance(alignment, bool) or not 1 <= alignment <= 1 << 20 \
+            or alignment & (alignment - 1):
+        raise ModelError(f"cabeçalho GGUF inválido em {path}: alinhamento {alignment!r} (deve ser uma potência "
+                         "de 2). O arquivo está corrompido ou foi adulterado: baixe-o de novo.")
     data_offset = (pos + alignment - 1) // alignment * alignment
-    data_size = _tensor_data_size(tensors)
+    try:
+        data_size = _tensor_data_size(tensors)
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ModelError(f"cabeçalho GGUF inválido em {path} ({type(exc).__name__}). "
+                         "O arquivo está corrompido ou foi adulterado: baixe-o de novo.") from None
     gm = GGUFMeta(path=path, file_size=size, version=version, metadata=meta, tensor_count=n_tensors,
                   data_size=data_size, data_offset=data_offset)
     if data_size and data_offset + data_size > size:

@@ -50,13 +50,17 @@ def resolve_model(spec: str | None) -> ModelRef:
         if not p.exists():
             raise ModelError(f"arquivo de modelo não encontrado: {spec}")
         return ModelRef(p.stem, p, "path")
+    # A bundled name always means the bundled file: a planted ./models/gemma3-270m.gguf must not be
+    # loaded under the bundled model's name (the status line would vouch for it). Such a file is used
+    # only when named by its path.
+    bundled_name = next((n for n in bundled.BUNDLED if n.lower() == spec.lower()), None)
+    if bundled_name is not None:
+        b = bundled.BUNDLED[bundled_name]
+        return ModelRef(b.name, bundled.bundled_path(b.name), "bundled", b.prompt_format)
     local = local_models()
     exact = [r for r in local if r.name.lower() == spec.lower()]
     if exact:
         return exact[0]
-    if spec in bundled.BUNDLED:
-        b = bundled.BUNDLED[spec]
-        return ModelRef(b.name, bundled.bundled_path(b.name), "bundled", b.prompt_format)
     partial = [r for r in local if spec.lower() in r.name.lower()]
     if len(partial) == 1:
         return partial[0]

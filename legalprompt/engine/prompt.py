@@ -102,8 +102,10 @@ def render_template_text(chat_template: str, **context) -> str:
     Every failure becomes a TemplateError in pt-BR."""
     from jinja2 import TemplateSyntaxError, UndefinedError
 
+    from legalprompt.render_budget import render_with_budget
+
     try:
-        return _compiled(chat_template).render(**context)
+        return render_with_budget(_compiled(chat_template), context)
     except TemplateSyntaxError as exc:
         raise TemplateError(f"o chat template do modelo usa um recurso de Jinja que o legalprompt não conhece "
                             f"(linha {exc.lineno}: {exc.message}). {PLAIN_HINT}") from None

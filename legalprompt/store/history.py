@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from legalprompt.errors import StoreError
-from legalprompt.paths import history_db_path
+from legalprompt.paths import data_dir, history_db_path
 from legalprompt.store.owner import current_owner, owner_alive
 
 # Each entry upgrades the schema by one version; never edit a shipped entry, append a new one.
@@ -150,7 +150,7 @@ class History:
         self.path = Path(path) if path else history_db_path()
         self.timeout = timeout
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._make_private()
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self._db.row_factory = sqlite3.Row
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -163,6 +163,19 @@ class History:
         except OSError as exc:
             raise StoreError(f"não foi possível abrir o histórico em {self.path}: {exc.strerror}. "
                              "Verifique as permissões ou defina LEGALPROMPT_DATA_DIR.") from None
+
+    def _make_private(self) -> None:
+        """The history holds whole documents: its folder 0700, the database 0600 before SQLite opens it
+        (SQLite gives the -wal and -shm files the database's own mode)."""
+        from legalprompt.private import DIR_MODE, FILE_MODE, make_private_dir, open_private, tighten
+
+        folder = self.path.parent
+        if not make_private_dir(folder) and folder.resolve() == data_dir().resolve():
+            tighten(folder, DIR_MODE)
+        if not self.path.exists():
+            open_private(self.path, "ab").close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            tighten(self.path.with_name(self.path.name + suffix), FILE_MODE)
 
     def _explain(self, exc: Exception) -> str:
         msg = str(exc).lower()
@@ -262,9 +275,11 @@ class History:
         sql = "SELECT r.*, p.text AS prompt FROM runs r LEFT JOIN prompts p ON p.sha256=r.prompt_sha"
         where, args = [], []
         if text:
-            like = f"%{text}%"
-            where.append("(r.output LIKE ? OR r.template LIKE ? OR r.document LIKE ? OR r.prefill LIKE ?"
-                         " OR p.text LIKE ?)")
+            # The user's % and _ are literal text, not wildcards (escaped with \\).
+            esc = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            like = f"%{esc}%"
+            where.append("(" + " OR ".join(f"{col} LIKE ? ESCAPE '\\'" for col in
+                                           ("r.output", "r.template", "r.document", "r.prefill", "p.text")) + ")")
             args += [like] * 5
         if status:
             where.append("r.status = ?")

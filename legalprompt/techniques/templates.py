@@ -35,6 +35,22 @@ from legalprompt.paths import builtin_templates_dir, user_templates_dir
 _FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n?", re.S)
 
 
+_MAX_TEMPLATE_BYTES = 1024 * 1024
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """safe_load without anchors' aliases: nine levels of nine `*alias` references expand to 387
+    million strings (5.6 GB) when the header is validated or printed. A template header never needs
+    them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "referências (aliases, *nome) não são permitidas no "
+                                              "cabeçalho do template", event.start_mark)
+        return super().compose_node(parent, index)
+
+
 class InputSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     type: Literal["text", "string", "int", "float", "bool", "choice"] = "string"
@@ -145,10 +161,11 @@ def _coerce(tname: str, key: str, spec: InputSpec, value: Any) -> Any:
 @lru_cache(maxsize=1)
 def _env():
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, keep_trailing_newline=True,
-                                        trim_blocks=True, lstrip_blocks=True, autoescape=False)
+    from legalprompt.render_budget import budgeted_sandbox
+
+    env = budgeted_sandbox(undefined=StrictUndefined, keep_trailing_newline=True,
+                           trim_blocks=True, lstrip_blocks=True, autoescape=False)
 
     def limar_filter(text: str, level: str = "medium") -> str:
         from legalprompt.techniques.limar import limar_filter as f
@@ -163,25 +180,43 @@ def _render(tpl: PromptTemplate, src: str, values: dict[str, Any], first_line: i
     from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
+    from legalprompt.render_budget import RenderBudgetExceeded, budget_message, render_with_budget
+
     where = f"template '{tpl.name}' ({tpl.path})"
     try:
         template = _compiled(src)
-        return template.render(**values)
+        return render_with_budget(template, values)
+    except RenderBudgetExceeded as exc:
+        raise TemplateError(f"{where}, {what}: {budget_message(exc)}. Simplifique o template.") from None
     except TemplateSyntaxError as exc:
         line = (first_line + exc.lineno - 1) if first_line and exc.lineno else exc.lineno
         raise TemplateError(f"{where}, {what}, linha {line}: erro de sintaxe: {exc.message}") from None
     except UndefinedError as exc:
         line = _error_line(exc, first_line)
-        raise TemplateError(f"{where}, {what}{line}: variável indefinida: {exc.message}. "
+        raise TemplateError(f"{where}, {what}{line}: variável indefinida: {_scrub(exc.message, values)}. "
                             f"Entradas disponíveis: {', '.join(values) or 'nenhuma'}") from None
     except SecurityError as exc:
-        raise TemplateError(f"{where}, {what}: operação proibida pela sandbox ({exc}); "
+        raise TemplateError(f"{where}, {what}: operação proibida pela sandbox ({_scrub(str(exc), values)}); "
                             "templates não podem acessar atributos internos do Python") from None
     except TemplateError:
         raise
     except Exception as exc:
         line = _error_line(exc, first_line)
-        raise TemplateError(f"{where}, {what}{line}: {type(exc).__name__}: {exc}") from None
+        raise TemplateError(f"{where}, {what}{line}: {type(exc).__name__}: {_scrub(str(exc), values)}") from None
+
+
+def _scrub(message: str, values: dict[str, Any]) -> str:
+    """An error message without the inputs' values: Jinja and Python quote the offending value
+    (`dict object has no element '<the whole document>'`), and these messages reach the terminal and
+    the batch manifest. Each value (and its repr) is replaced by its input's name; quoted text that is
+    left is cut short."""
+    for key, v in sorted(values.items(), key=lambda kv: -len(str(kv[1]))):
+        s = str(v)
+        if len(s) >= 4:
+            for form in (repr(s), s):
+                message = message.replace(form, f"<{key}>")
+    message = re.sub(r"(['\"])([^'\"]{40})[^'\"]+\1", lambda m: f"{m.group(1)}{m.group(2)}…{m.group(1)}", message)
+    return message[:300]
 
 
 def _error_line(exc: BaseException, first_line: int | None) -> str:
@@ -201,6 +236,8 @@ def _compiled(src: str):
 
 def parse_template(path: Path, source: str) -> PromptTemplate:
     try:
+        if path.stat().st_size > _MAX_TEMPLATE_BYTES:
+            raise TemplateError(f"template {path} grande demais (mais de {_MAX_TEMPLATE_BYTES // 1024} KB)")
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise TemplateError(f"template {path} não está em UTF-8; salve-o como UTF-8") from None
@@ -210,7 +247,7 @@ def parse_template(path: Path, source: str) -> PromptTemplate:
     if not m:
         raise TemplateError(f"template {path}: falta o cabeçalho YAML entre linhas '---' no início do arquivo")
     try:
-        data = yaml.safe_load(m.group(1)) or {}
+        data = yaml.load(m.group(1), Loader=_NoAliasLoader) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f", linha {mark.line + 2}" if mark else ""

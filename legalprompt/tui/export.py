@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from legalprompt.errors import UserInputError
+from legalprompt.private import open_private, write_private_text
 from legalprompt.termsafe import term_safe
 from legalprompt.tui.widgets.answer import citation_label
 
@@ -47,7 +48,7 @@ def _check_target(path: Path, suffix: str) -> Path:
 def write_markdown(path: str | Path, answer) -> Path:
     target = _check_target(Path(path).expanduser(), ".md")
     try:
-        target.write_text(to_markdown(answer), encoding="utf-8")
+        write_private_text(target, to_markdown(answer))
     except OSError as exc:
         raise UserInputError(f"não foi possível gravar {target}: {exc.strerror}") from None
     return target
@@ -74,7 +75,8 @@ def write_docx(path: str | Path, answer) -> Path:
             if c.get("verdict") == "INCONSISTENT":
                 run.font.highlight_color = WD_COLOR_INDEX.RED
     try:
-        doc.save(str(target))
+        with open_private(target, "wb") as f:
+            doc.save(f)
     except OSError as exc:
         raise UserInputError(f"não foi possível gravar {target}: {exc.strerror}") from None
     return target

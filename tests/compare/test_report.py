@@ -124,3 +124,30 @@ def test_terminal_view_shows_both_arms_without_interpreting_markup():
 def test_report_format_refuses_other_suffixes(name):
     with pytest.raises(UserInputError, match="html ou .md"):
         report_format(name)
+
+
+def _outside_fences(md: str) -> str:
+    out, fence = [], None
+    for line in md.splitlines():
+        m = re.match(r"^(`{3,})", line)
+        if fence is None and m:
+            fence = m.group(1)
+        elif fence is not None and line.startswith(fence) and line.strip("`") == "":
+            fence = None
+        elif fence is None:
+            out.append(line)
+    return "\n".join(out)
+
+
+def test_markdown_report_escapes_names_and_prefill_outside_fences(tmp_path):
+    """Issue 19 (low): a file name or prefill cannot add links, images (a tracking pixel), HTML or
+    headings to the Markdown report."""
+    evil = "![p](https://evil.example/t.png) [x](https://evil.example) <img src=x onerror=alert(1)> *b* _i_ `c`"
+    doc = _doc(label=evil + ".txt")
+    doc.arms[1].prefill = evil
+    for s in doc.arms[1].samples:
+        s.prefill = evil
+    md = _outside_fences(write_report(doc, tmp_path / "r.md").read_text(encoding="utf-8"))
+    assert "evil.example" in md  # still shown, as text
+    for raw in ("![p](", "[x](", "<img", "*b*", "_i_", "`c`"):  # each only with its first character escaped
+        assert not re.search(r"(?<!\\)" + re.escape(raw), md), raw

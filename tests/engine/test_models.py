@@ -21,9 +21,10 @@ def test_resolution_order(models_dir, tmp_path):
     ref = models.resolve_model("smollm2-135m")
     assert ref.source == "bundled" and ref.prompt_format == "chat"
     assert models.resolve_model(None).name == "gemma3-270m"
-    # a file in models/ wins over a bundled model of the same name
+    # a file in models/ never takes a bundled model's name (issue 19): it is used by its path
     shutil.copy(bundled_path("smollm2-135m"), models_dir / "smollm2-135m.gguf")
-    assert models.resolve_model("smollm2-135m").source == "models"
+    assert models.resolve_model("smollm2-135m").source == "bundled"
+    assert models.resolve_model(str(models_dir / "smollm2-135m.gguf")).source == "path"
     # unique partial name
     shutil.copy(bundled_path("smollm2-135m"), models_dir / "meu-llama-8b.gguf")
     assert models.resolve_model("llama-8b").path.name == "meu-llama-8b.gguf"

@@ -107,7 +107,7 @@ def test_templates_list_and_show_print_safely(text, isolated_dirs):
         f"---\nname: hostil\ndescription: {json.dumps(text)}\nprefill: {json.dumps(text)}\n---\n{text}\n{{{{ documento }}}}\n",
         encoding="utf-8")
     for args in (["templates"], ["templates", "--json"], ["templates", "show", "hostil"],
-                 ["templates", "show", "hostil", "--json"]):
+                 ["templates", "--json", "show", "hostil"]):
         r = invoke(*args)
         assert_safe(r.out, r.err)
 
@@ -137,7 +137,7 @@ def test_model_commands_print_answers_and_prefill_safely(tmp_path):
     runs = [
         ["run", doc, "-t", "resumo", "--prefill", PAYLOAD, "--max-tokens", "4", *SMALL],
         ["run", doc, "-t", "resumo", "--prefill", PAYLOAD, "--max-tokens", "4", "--json", *SMALL],
-        ["tokens", PAYLOAD, *SMALL],
+        ["tokens", doc, *SMALL],
         ["compare", doc, "-t", "resumo", "--prefill", PAYLOAD, "-n", "1", "--max-tokens", "4", "-q", *SMALL],
         ["history"], ["history", "1"],
     ]

@@ -92,3 +92,18 @@ def test_owner_identity():
     p = subprocess.run([sys.executable, "-c", "from legalprompt.store.owner import current_owner as c; print(c())"],
                        capture_output=True, text=True, check=True)
     assert not owner_alive(p.stdout.strip())
+
+
+def test_search_treats_percent_and_underscore_literally(tmp_path):
+    """Issue 19 (low): `history --search %` must not match every run."""
+    from legalprompt.store.history import History
+
+    h = History(tmp_path / "h.sqlite3")
+    for out in ("juros de 1% ao mês", "sem porcentagem", "art_5 da CF", "art 5 da CF"):
+        rid = h.start_run(command="run", template="t", prompt="p", params={}, seed=0, model_name="m",
+                          model_sha256="0" * 64)
+        h.finish_run(rid, status="ok", output=out)
+    assert [r.output for r in h.search("%")] == ["juros de 1% ao mês"]
+    assert [r.output for r in h.search("art_5")] == ["art_5 da CF"]
+    assert [r.output for r in h.search("\\")] == []
+    h.close()
