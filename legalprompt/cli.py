@@ -15,7 +15,7 @@ from legalprompt.errors import LegalPromptError
 
 # Order is the order shown in --help.
 COMMANDS = [
-    "run", "check", "limar", "tokens", "next", "probe", "templates", "batch", "compare",
+    "run", "check", "lint", "limar", "tokens", "next", "probe", "templates", "batch", "compare",
     "models", "history", "config", "doctor", "tui",
 ]
 
