@@ -16,6 +16,8 @@ def register(sub) -> None:
     p.add_argument("--template", "-t", default="ementa", help="nome do template (padrão: ementa)")
     add_draft_args(p, seed_help="semente (mesma semente = mesma resposta)")
     p.add_argument("--no-check", action="store_true", help="não verificar as citações da resposta")
+    p.add_argument("--no-staged", dest="staged", action="store_false", default=None,
+                   help="sem redação por seções: só o cabeçalho como prefill, mesmo que o template declare esqueleto")
     add_model_args(p)
     add_json_arg(p)
     p.set_defaults(func=run)
@@ -51,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     req = DraftRequest(template=args.template, document=text, document_label=label,
                        inputs=parse_inputs(args.input), prefill="" if args.no_prefill else args.prefill,
                        temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens,
-                       seed=args.seed, check_citations=not args.no_check)
+                       seed=args.seed, check_citations=not args.no_check, staged=args.staged)
     # Validate the template and parameters before paying for the model load.
     from legalprompt.techniques.templates import load_template
 
@@ -68,8 +70,8 @@ def run(args: argparse.Namespace) -> int:
     result: DraftResult | None = None
     for ev in drafter.stream(prep):
         if isinstance(ev, TextEvent):
-            if not args.json:
-                out.write(ev.text)
+            if not args.json:  # section titles written into the model's mouth look like the prefill
+                out.write(f"\x1b[1;36m{ev.text}\x1b[0m" if styled and ev.prefill else ev.text)
                 out.flush()
         else:
             result = ev
@@ -79,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         print_json({
             "output": d.output, "prefill": d.prefill, "template": prep.template.name,
             "model": engine.ref.name, "seed": d.seed, "stop_reason": d.stop_reason, "run_id": result.run_id,
-            "shape_ok": result.shape_ok,
+            "shape_ok": result.shape_ok, "shape": result.shape, "skeleton": result.skeleton,
             "usage": {"prompt_tokens": d.usage.prompt_tokens, "completion_tokens": d.usage.completion_tokens,
                       "cached_prompt_tokens": d.usage.cached_prompt_tokens},
             "timings": {"load_s": round(engine.load_s, 4),
@@ -92,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     out.write("\n")
     _print_flags(result.citations, styled)
+    _print_shape(result.shape)
     d = result.done
     print(f"[{engine.ref.name} · {d.usage.prompt_tokens} tokens de prompt, {d.usage.completion_tokens} gerados · "
           f"1º token em {d.timings.time_to_first_token_s:.2f}s · {d.timings.generation_tokens_per_s:.1f} tokens/s · "
@@ -100,6 +103,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 _LABEL = {"INCONSISTENT": "IMPOSSÍVEL", "UNVERIFIED": "NÃO VERIFICADA", "VERIFIED": "VERIFICADA"}
+
+
+def _print_shape(shape: dict | None) -> None:
+    """The shape check's findings (for ementas, `legalprompt lint`'s), so the user sees what to fix."""
+    if not shape or not shape.get("findings"):
+        return
+    print("\nFormato da resposta:", file=sys.stderr)
+    for f in shape["findings"]:
+        where = f"linha {f['line']}: " if f.get("line") else ""
+        print(f"  - {where}{f['message']} [{f['code']}]", file=sys.stderr)
 
 
 def _print_flags(citations: dict | None, styled: bool) -> None:

@@ -223,14 +223,22 @@ def _check_sections(found: list[tuple[int, tuple[int, str | None], str]], first_
     return out
 
 
+def _looks_like_header(line: str) -> bool:
+    """A chain of two or more uppercase subjects ("DIREITO PENAL. HABEAS CORPUS. ...")."""
+    parts = [p.strip() for p in re.split(r"\.\s+|\.$", _EMENTA_PREFIX.sub("", line.strip(), count=1)) if p.strip()]
+    caps = [p for p in parts[:3] if sum(c.isalpha() for c in p) >= 3 and p == p.upper()]
+    return len(caps) >= 2
+
+
 def _check_repeat(numbered: list[tuple[int, str]], first_title: int) -> list[Finding]:
-    """The first line (the header) written again after the sections: a second ementa glued on."""
+    """The header (or another one) written again after the sections: a second ementa glued on."""
     first = fold(_EMENTA_PREFIX.sub("", numbered[0][1], count=1)).strip()[:40]
-    if len(first) < 8:
-        return []
     for no, ln in numbered:
-        if no > first_title and fold(_EMENTA_PREFIX.sub("", ln, count=1)).strip().startswith(first):
-            return [Finding("REPEATED_HEADER", "o cabeçalho se repete depois das seções: há uma segunda ementa "
+        if no <= first_title or _section_of(ln) or _is_final_or_thesis(ln) or _ITEM.match(ln):
+            continue
+        again = len(first) >= 8 and fold(_EMENTA_PREFIX.sub("", ln, count=1)).strip().startswith(first)
+        if again or _looks_like_header(ln) or _EMENTA_PREFIX.match(ln):
+            return [Finding("REPEATED_HEADER", "um cabeçalho se repete depois das seções: há uma segunda ementa "
                             "colada na primeira; apague a repetição", no)]
     return []
 
