@@ -155,8 +155,8 @@ def staged_generate(engine, template, inputs: dict[str, Any], user_text: str, pr
                 break
         close = template.render_text(spec.close, inputs, "esqueleto", n=next_item_number(answer)) if spec.close else ""
         if close.strip() and close.strip().lower() not in rec.text.lower():
-            answer = answer.rstrip() + close
-            rec.text = rec.text.rstrip() + close
+            answer += close  # exactly what is streamed: front ends keep character offsets of the titles
+            rec.text += close
             yield TextEvent(close, [], prefill=True)
     t.generation_tokens_per_s = gen_tokens_timed / t.generation_s if t.generation_s > 0 else 0.0
     yield DoneEvent(output=answer, prefill=prefill, generated=answer[len(prefill):], stop_reason=stop_reason,
