@@ -33,6 +33,22 @@ ARMS = [ArmSpec("sem prefill", "ementa", prefill="", staged=False),
         ArmSpec("por seções", "ementa", prefill=None, staged=True)]
 
 
+def load_lener(n: int) -> list[CompareDocument]:
+    """Held-out decisions: the first `n` distinct LeNER-Br dev decisions under 15,000 characters (tokens re-joined)."""
+    from bench.limar_bench import conll_text
+
+    folder = REPO.parent / "shared" / "data" / "lener-br" / "dev"
+    paths = [p for p in sorted(folder.glob("*.conll")) if p.name != "dev.conll" and not p.name.startswith("INSTRUCAO")]
+    docs, seen = [], set()
+    for p in paths:
+        text = conll_text(p)
+        if text in seen or len(text) > 15_000:  # a duplicate file, or too long for a quick run on 2 cores
+            continue
+        seen.add(text)
+        docs.append(CompareDocument(p.stem, text))
+    return docs[:n]
+
+
 def load_docs() -> list[CompareDocument]:
     docs = []
     for p in sorted(DATA.glob("*.json")):
@@ -67,11 +83,13 @@ def main() -> int:
     ap.add_argument("--n-ctx", type=int, default=8192)
     ap.add_argument("--threads", type=int, default=None)
     ap.add_argument("--json", help="write the per-arm figures and every sample as JSON")
+    ap.add_argument("--heldout", type=int, default=0, metavar="N",
+                    help="instead: the first N LeNER-Br dev decisions (documents never looked at while building this)")
     args = ap.parse_args()
     overrides = {"n_ctx": args.n_ctx, **({"threads": args.threads} if args.threads else {})}
     settings, _ = load_settings(overrides)
     pool = EnginePool(settings)
-    docs = load_docs()
+    docs = load_lener(args.heldout) if args.heldout else load_docs()
     t0 = time.perf_counter()
 
     def progress(i, total, label, arm, sample):
@@ -80,7 +98,7 @@ def main() -> int:
               f"{sample.timings['generation_tokens_per_s']:.1f} tok/s · lint {'ok' if sample.shape_ok else codes}",
               file=sys.stderr, flush=True)
 
-    res = compare_corpus(docs, ARMS, source="rulingbr+example", settings=settings,
+    res = compare_corpus(docs, ARMS, source="lener-br dev" if args.heldout else "rulingbr+example", settings=settings,
                          seeds=make_seeds(args.seed, args.samples), pool=pool, max_tokens=args.max_tokens,
                          progress=progress)
     wall = time.perf_counter() - t0

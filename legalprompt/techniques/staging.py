@@ -67,13 +67,18 @@ def stage_budgets(budgets: list[int], total: int) -> list[int]:
     declared = sum(budgets)
     if declared <= total:
         return list(budgets)
-    return [max(8, b * total // declared) for b in budgets]
+    # The header keeps its budget up to a third of the total: a header cut mid-word is the worst cut.
+    head = min(budgets[0], total // 3)
+    rest = sum(budgets[1:])
+    return [max(8, head)] + [max(8, b * (total - head) // rest) for b in budgets[1:]]
 
 
 def section_stops(titles: list[str], first_line: str) -> list[str]:
     """Stop strings that mean "the model is starting another section or a second answer": each title's
     numeral and name at a line start, any roman-numeral heading, and the first line again."""
-    stops: set[str] = {"\nI.", "\nII.", "\nIII.", "\nIV.", "\nV.", "\nVI."}
+    # Any roman-numeral heading (the model invents "VII. DECISÃO"), and item 1 again (a second answer:
+    # the first title already wrote "1.", so a later "1." restarts the numbering).
+    stops: set[str] = {f"\n{r}." for r in ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")} | {"\n1."}
     for t in titles:
         line = next((ln.strip() for ln in t.splitlines() if ln.strip()), "")
         m = _ROMAN_TITLE.match(line)
