@@ -400,7 +400,11 @@ def limar(text: str, level: str = "medium") -> LimarResult:
         key = keys[i]
         word = text[starts[i]:ends[i]]
         upper = word.isupper() and len(word) > 1
-        titled = len(word) > 1 and word[0].isupper() and word[1:].islower() and not sentence_start
+        # A capitalised word is a name, except at a sentence start, unless another capitalised word follows
+        # ("João Antônio propôs ...").
+        titled = len(word) > 1 and word[0].isupper() and word[1:].islower() and (
+            not sentence_start or (i + 1 < n and kinds[i + 1] == _WORD and starts[i + 1] - ends[i] == 1
+                                   and _is_titled(text[starts[i + 1]:ends[i + 1]])))
         if key in lex.stop and not (titled and i + 2 < n and kinds[i + 1] == _WORD and starts[i + 1] - ends[i] == 1
                                     and _is_titled(text[starts[i + 1]:ends[i + 1]])):
             decision[i] = _DROP_SILENT
