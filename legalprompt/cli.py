@@ -15,7 +15,7 @@ from legalprompt.errors import LegalPromptError
 
 # Order is the order shown in --help.
 COMMANDS = [
-    "run", "prompt", "check", "limar", "tokens", "next", "probe", "templates", "batch", "compare",
+    "run", "prompt", "check", "lint", "limar", "tokens", "next", "probe", "templates", "batch", "compare",
     "models", "history", "config", "doctor", "tui",
 ]
 

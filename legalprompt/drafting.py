@@ -36,6 +36,7 @@ class DraftRequest:
     command: str = "run"
     check_citations: bool = True
     thinking: bool = False  # let a reasoning model think before the prefill (see staged_reasoning)
+    staged: bool | None = None  # staged priming: None = when the template declares a skeleton and a prefill is used
 
 
 @dataclass
@@ -47,6 +48,15 @@ class PreparedDraft:
     prompt: BuiltPrompt
     tokens: list[int]
     params: SamplingParams
+    inputs: dict[str, Any] = field(default_factory=dict)
+    staged: bool = False
+
+    @property
+    def skeleton_titles(self) -> list[str] | None:
+        """The section titles as declared (before numbering), for the history; None when not staged."""
+        if not self.staged:
+            return None
+        return [st.title for st in self.template.meta.skeleton.sections]
 
 
 @dataclass
@@ -58,6 +68,8 @@ class DraftResult:
     shape_ok: bool | None
     prepared: PreparedDraft
     reasoning: str | None = None  # --thinking: what the model reasoned before the prefill
+    shape: dict | None = None       # the shape check's verdict (for ementas: lint form and findings)
+    skeleton: list | None = None    # staged priming: what each stage wrote
 
     @property
     def output(self) -> str:
@@ -104,12 +116,24 @@ class Drafter:
         user_text = template.render(inputs)
         prefill = template.render_prefill(inputs, req.prefill)
         params = sampling_for(template, self.settings, req)
+        staged = req.staged if req.staged is not None else (
+            template.meta.skeleton is not None and prefill != "" and not req.thinking)
+        if staged and template.meta.skeleton is None:
+            raise UserInputError(f"o template '{template.name}' não declara esqueleto (skeleton:), então não há "
+                                 "redação por seções; rode sem --staged")
+        if staged and req.thinking:
+            raise UserInputError("--thinking e a redação por seções não se combinam ainda: use --no-staged com "
+                                 "--thinking")
         prompt = self.engine.build_prompt(user_text, prefill, template.meta.system, thinking=req.thinking)
         params.stop = [*params.stop, *self.engine.turn_stops(prompt)]
         tokens = self.engine.prompt_tokens(prompt)
+        extra = 0
+        if staged:  # the titles written into the model's mouth take room in the context too
+            extra = sum(len(self.engine.tokenize(template.render_text(st.title + st.close, inputs, "esqueleto", n=99)))
+                        for st in [template.meta.skeleton.header, *template.meta.skeleton.sections])
         # With --thinking the reasoning and the answer share the context, each up to max_tokens.
-        self.engine.check_fits(len(tokens), params.max_tokens * (2 if prompt.thinking else 1))
-        return PreparedDraft(req, template, user_text, prefill, prompt, tokens, params)
+        self.engine.check_fits(len(tokens), params.max_tokens * (2 if prompt.thinking else 1) + extra)
+        return PreparedDraft(req, template, user_text, prefill, prompt, tokens, params, inputs, staged)
 
     def stream(self, prep: PreparedDraft, cancel: threading.Event | None = None,
                on_reasoning: Callable[[str], None] | None = None) -> Iterator[TextEvent | DraftResult]:
@@ -124,18 +148,28 @@ class Drafter:
                 command=req.command, template=prep.template.name, template_sha=prep.template.sha256,
                 document=req.document_label, prefill=prep.prefill, prompt=prep.prompt.text,
                 params={k: v for k, v in prep.params.__dict__.items()}, seed=prep.params.seed,
-                model_name=self.engine.ref.name, model_sha256=self.model_sha256())
+                model_name=self.engine.ref.name, model_sha256=self.model_sha256(),
+                **({"skeleton": prep.skeleton_titles} if prep.staged else {}))
         partial = prep.prefill
         reasoning: list[str] = []
         last_save = time.monotonic()
+        staged_record = None
         try:
-            tokens = prep.tokens
-            if prep.prompt.thinking:
-                tokens = staged_reasoning(self.engine, prep, cancel, reasoning, on_reasoning)
-                if cancel is not None and cancel.is_set():
-                    raise KeyboardInterrupt
+            if prep.staged:
+                from legalprompt.techniques.staging import StagedResult, staged_generate
+
+                staged_record = StagedResult()
+                events = staged_generate(self.engine, prep.template, prep.inputs, prep.user_text, prep.prefill,
+                                         prep.params, cancel, staged_record)
+            else:
+                tokens = prep.tokens
+                if prep.prompt.thinking:
+                    tokens = staged_reasoning(self.engine, prep, cancel, reasoning, on_reasoning)
+                    if cancel is not None and cancel.is_set():
+                        raise KeyboardInterrupt
+                events = self.engine.generate(tokens, prep.params, cancel, prefill=prep.prefill)
             done: DoneEvent | None = None
-            for ev in self.engine.generate(tokens, prep.params, cancel, prefill=prep.prefill):
+            for ev in events:
                 if isinstance(ev, TextEvent):
                     partial += ev.text
                     if run_id is not None and time.monotonic() - last_save > _SAVE_EVERY_S:
@@ -153,14 +187,20 @@ class Drafter:
                                         **({"reasoning": "".join(reasoning)} if reasoning else {}))
             raise
         citations = self.check_citations(done.output, req.document) if req.check_citations else None
-        shape_ok = prep.template.check_output(done.output)
+        shape = prep.template.shape_verdict(done.output, sources=[req.document])
+        shape_ok = None if shape is None else shape["ok"]
+        skeleton = staged_record.to_list() if staged_record is not None else None
         status = "cancelled" if done.stop_reason == "cancelled" else "ok"
         if run_id is not None:
+            extra = {"shape": shape} if shape is not None else {}
+            if skeleton is not None:
+                extra["skeleton"] = skeleton
+            if prep.prompt.thinking:
+                extra["reasoning"] = "".join(reasoning).strip()
             self.history.finish_run(run_id, status=status, output=done.output, usage=done.usage.__dict__,
                                     timings=done.timings.__dict__,
-                                    citations=citations["citations"] if citations else None,
-                                    **({"reasoning": "".join(reasoning).strip()} if prep.prompt.thinking else {}))
-        yield DraftResult(done, run_id, status, citations, shape_ok, prep,
+                                    citations=citations["citations"] if citations else None, **extra)
+        yield DraftResult(done, run_id, status, citations, shape_ok, prep, shape=shape, skeleton=skeleton,
                           reasoning="".join(reasoning).strip() if prep.prompt.thinking else None)
 
     def run(self, req: DraftRequest, cancel: threading.Event | None = None) -> DraftResult:

@@ -404,7 +404,7 @@ class BatchRunner:
         return DraftRequest(template=o.template, document=document, document_label=label,
                             inputs=dict(o.template_inputs), prefill=o.prefill, temperature=o.temperature,
                             top_p=o.top_p, max_tokens=o.max_tokens, seed=self.seed, command="batch",
-                            check_citations=check)
+                            check_citations=check, staged=False)  # the parallel decoder has no stages: same path for every --jobs
 
     # -- the per-document job ----------------------------------------------------------------------
     def _job(self, st: _DocState) -> Generator[list, list[GenOutput], GenOutput]:
@@ -603,15 +603,17 @@ class BatchRunner:
 
             citations = Drafter.check_citations(final.output, st.text)
         flagged = count_flagged(citations)
-        atomic_write_text(st.output_path, self._render_output(st, final, citations))
+        shape = self.template.shape_verdict(final.output, sources=[st.text])  # same verdict as run/compare/history
+        atomic_write_text(st.output_path, self._render_output(st, final, citations, shape))
         seconds = time.monotonic() - st.t0
         timings = {"total_s": round(seconds, 3),
                    "generation_tokens_per_s": round(st.usage["completion_tokens"] / seconds, 2) if seconds else 0.0}
-        self._record(manifest, summary, st, "ok", final=final, citations=citations, timings=timings)
+        self._record(manifest, summary, st, "ok", final=final, citations=citations, timings=timings, shape=shape)
         summary.flagged += flagged
         summary.results[-1].flagged = flagged
 
-    def _render_output(self, st: _DocState, final: GenOutput, citations: dict | None) -> str:
+    def _render_output(self, st: _DocState, final: GenOutput, citations: dict | None,
+                       shape: dict | None = None) -> str:
         from legalprompt.citations.labels import VERDICT_LABELS
 
         lines = [f"# {self.template.name} — {st.path.name}", "",
@@ -623,7 +625,14 @@ class BatchRunner:
                          f"tokens, resumidas e depois combinadas ({st.plan.reduce_levels} etapa(s) de combinação)")
         if final.stop_reason == "length":
             lines.append("- Atenção: a resposta atingiu o limite de tokens (--max-tokens) e pode estar cortada")
-        lines += ["", final.output.strip(), "", "## Citações", ""]
+        lines += ["", final.output.strip(), ""]
+        if shape is not None:
+            lines += ["## Formato", "", "Formato esperado: ok." if shape["ok"] else "Formato esperado: não."]
+            for f in shape.get("findings", []):
+                where = f"linha {f['line']}: " if f.get("line") else ""
+                lines.append(f"- {where}{f['message']} [{f['code']}]")
+            lines.append("")
+        lines += ["## Citações", ""]
         cits = (citations or {}).get("citations", [])
         if not self.opts.check_citations:
             lines.append("Verificação de citações desligada (--no-check).")
@@ -653,6 +662,7 @@ class BatchRunner:
             "stop_reason": final.stop_reason if final is not None else None,
             "chunks": st.plan.to_dict() if st.plan is not None else None,
             **({"endpoints": sorted(st.served_by)} if st.served_by else {}),
+            "shape": kw.get("shape"),
             **({"duplicate_of": kw["duplicate_of"]} if kw.get("duplicate_of") else {}),
         }
 

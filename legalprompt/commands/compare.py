@@ -39,6 +39,9 @@ def register(sub) -> None:
                    help="braço B recebe o documento limado (light, medium, strong; padrão medium)")
     p.add_argument("--input", "-i", action="append", default=[], metavar="CHAVE=VALOR",
                    help="entrada do template (repita para várias)")
+    p.add_argument("--no-staged", dest="staged", action="store_false", default=None,
+                   help="braço B sem redação por seções: só o cabeçalho como prefill (o padrão, com um template "
+                        "que declara esqueleto, é escrever cada título de seção na boca do modelo)")
     p.add_argument("--samples", "-n", type=int, default=3, help="amostras por braço (padrão: 3)")
     p.add_argument("--seed", type=int, help="primeira semente (as amostras usam S, S+1, ...)")
     p.add_argument("--max-tokens", type=int, dest="max_tokens", help="máximo de tokens de cada resposta")
@@ -61,7 +64,7 @@ def build_arms(args: argparse.Namespace, inputs: dict) -> list:
     priming_only = a_tpl == b_tpl and a_model == b_model and args.limar is None
     a_prefill = args.a_prefill if args.a_prefill is not None else ("" if priming_only else None)
     return [ArmSpec("A", a_tpl, a_prefill, a_model, None, dict(inputs)),
-            ArmSpec("B", b_tpl, args.b_prefill, b_model, args.limar, dict(inputs))]
+            ArmSpec("B", b_tpl, args.b_prefill, b_model, args.limar, dict(inputs), staged=getattr(args, "staged", None))]
 
 
 def corpus_documents(folder: str) -> tuple[list, int]:
@@ -159,6 +162,10 @@ def run(args: argparse.Namespace) -> int:
         if args.quiet:
             return
         ok = {True: "formato ok", False: "formato falhou", None: "-"}[sample.shape_ok]
+        if sample.shape and sample.shape.get("findings"):
+            ok += " (" + ", ".join(sorted({f["code"] for f in sample.shape["findings"]})) + ")"
+        if sample.skeleton:
+            ok += f" · {len(sample.skeleton)} etapas"
         doc = f"{Path(label).name} · " if args.corpus else ""
         print(f"[{i}/{total}] {doc}{arm} · semente {sample.seed} · {sample.usage['completion_tokens']} tokens · "
               f"{sample.usage['cached_prompt_tokens']}/{sample.usage['prompt_tokens']} reaproveitados · "

@@ -20,6 +20,8 @@ def register(sub) -> None:
     p.add_argument("--thinking", action="store_true",
                    help="modelos que raciocinam (DeepSeek-R1, Qwen3...): deixar o modelo raciocinar antes das palavras "
                         "iniciais; o raciocínio fica fora da resposta e vai para o histórico")
+    p.add_argument("--no-staged", dest="staged", action="store_false", default=None,
+                   help="sem redação por seções: só o cabeçalho como prefill, mesmo que o template declare esqueleto")
     add_model_args(p)
     add_json_arg(p)
     p.set_defaults(func=run)
@@ -55,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     req = DraftRequest(template=args.template, document=text, document_label=label,
                        inputs=parse_inputs(args.input), prefill="" if args.no_prefill else args.prefill,
                        temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens,
-                       seed=args.seed, check_citations=not args.no_check, thinking=args.thinking)
+                       seed=args.seed, check_citations=not args.no_check, thinking=args.thinking,
+                       staged=args.staged)
     # Validate the template and parameters before paying for the model load.
     from legalprompt.techniques.templates import load_template
 
@@ -96,8 +99,11 @@ def run(args: argparse.Namespace) -> int:
                 wrote_prefill = True
                 sys.stderr.write("\n[resposta]\n")
                 write_prefill()
-            if not args.json:
-                out.write(ev.text)
+            if not args.json:  # section titles written into the model's mouth look like the prefill
+                if styled and ev.prefill:
+                    write_styled(out, ev.text, "1;36")
+                else:
+                    out.write(ev.text)
                 out.flush()
         else:
             result = ev
@@ -107,7 +113,8 @@ def run(args: argparse.Namespace) -> int:
         print_json({
             "output": d.output, "prefill": d.prefill, "template": prep.template.name,
             "model": engine.ref.name, "seed": d.seed, "stop_reason": d.stop_reason, "run_id": result.run_id,
-            "shape_ok": result.shape_ok, "reasoning": result.reasoning,
+            "shape_ok": result.shape_ok, "shape": result.shape, "skeleton": result.skeleton,
+            "reasoning": result.reasoning,
             "usage": {"prompt_tokens": d.usage.prompt_tokens, "completion_tokens": d.usage.completion_tokens,
                       "cached_prompt_tokens": d.usage.cached_prompt_tokens},
             "timings": {"load_s": round(engine.load_s, 4),
@@ -120,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     out.write("\n")
     _print_flags(result.citations, styled)
+    _print_shape(result.shape)
     d = result.done
     print(f"[{engine.ref.name} · {d.usage.prompt_tokens} tokens de prompt, {d.usage.completion_tokens} gerados · "
           f"1º token em {d.timings.time_to_first_token_s:.2f}s · {d.timings.generation_tokens_per_s:.1f} tokens/s · "
@@ -127,6 +135,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+
+
+def _print_shape(shape: dict | None) -> None:
+    """The shape check's findings (for ementas, `legalprompt lint`'s), so the user sees what to fix."""
+    if not shape or not shape.get("findings"):
+        return
+    print("\nFormato da resposta:", file=sys.stderr)
+    for f in shape["findings"]:
+        where = f"linha {f['line']}: " if f.get("line") else ""
+        print(f"  - {where}{f['message']} [{f['code']}]", file=sys.stderr)
 
 
 def _print_flags(citations: dict | None, styled: bool) -> None:

@@ -39,6 +39,7 @@ class ArmSpec:
     model: str | None = None
     limar: str | None = None
     inputs: dict[str, Any] = field(default_factory=dict)
+    staged: bool | None = None  # staged priming: None = the template's way (staged when it declares a skeleton)
 
 
 @dataclass
@@ -60,10 +61,13 @@ class SampleResult:
     usage: dict[str, int]
     timings: dict[str, float]
     run_id: int | None = None
+    shape: dict | None = None       # the shape check's verdict (for ementas: the lint findings)
+    skeleton: list | None = None    # staged priming: what each stage wrote
 
     def to_dict(self) -> dict[str, Any]:
         return {"seed": self.seed, "output": self.output, "prefill": self.prefill, "generated": self.generated,
                 "stop_reason": self.stop_reason, "citations": self.citations, "shape_ok": self.shape_ok,
+                "shape": self.shape, "skeleton": self.skeleton,
                 "usage": self.usage, "timings": self.timings, "run_id": self.run_id}
 
 
@@ -206,7 +210,8 @@ def validate_arms(arms: Sequence[ArmSpec]) -> None:
             if LEVEL_ALIASES.get(str(arm.limar).strip().lower()) is None:
                 raise UserInputError(f"nível de limar desconhecido: {arm.limar!r}. Use light, medium ou strong.")
     a, b = arms[0], arms[1]
-    same = (a.template == b.template and a.model == b.model and a.limar == b.limar and a.inputs == b.inputs)
+    same = (a.template == b.template and a.model == b.model and a.limar == b.limar and a.inputs == b.inputs
+            and a.staged == b.staged)
     if same:
         pa = _effective_prefill(a)
         pb = _effective_prefill(b)
@@ -285,7 +290,7 @@ def run_comparisons(documents: Sequence[CompareDocument], arms: Sequence[ArmSpec
             seed=seed, output=d.output, prefill=d.prefill, generated=d.generated, stop_reason=d.stop_reason,
             citations=list(res.citations["citations"]) if res.citations else [], shape_ok=res.shape_ok,
             usage=dict(d.usage.__dict__), timings={k: round(v, 4) for k, v in d.timings.__dict__.items()},
-            run_id=res.run_id)
+            run_id=res.run_id, shape=res.shape, skeleton=res.skeleton)
         arm_results[(di, ai)].samples.append(sample)
         done_count += 1
         if progress is not None:
@@ -343,7 +348,7 @@ def _request(doc: CompareDocument, arm: ArmSpec, seed: int, max_tokens, temperat
     # The full document stays `document`: citations are checked against it even in a limar arm.
     return DraftRequest(template=arm.template, document=doc.text, document_label=doc.label, inputs=inputs,
                         prefill=arm.prefill, temperature=temperature, top_p=top_p, max_tokens=max_tokens,
-                        seed=seed, command="compare")
+                        seed=seed, command="compare", staged=arm.staged)
 
 
 def compare_document(document: CompareDocument, arms: Sequence[ArmSpec], **kw) -> DocumentComparison:

@@ -28,6 +28,7 @@ class Timings:
 class TextEvent:
     text: str
     token_ids: list[int]
+    prefill: bool = False  # written into the model's mouth (a staged section title), not generated
 
 
 @dataclass

@@ -25,12 +25,25 @@ def ementa_shape(text: str) -> bool:
     return subjects >= 2
 
 
-def run_check(check, output: str) -> bool:
-    ok = True
-    if check.named == "ementa":
-        ok = ementa_shape(output)
+def run_check(check, output: str, sources: list[str] | None = None) -> bool:
+    return check_verdict(check, output, sources)["ok"]
+
+
+def check_verdict(check, output: str, sources: list[str] | None = None) -> dict:
+    """{"ok": bool}; the ementa checks add the lint's "form" and "findings" (code, message, line).
+    `sources`: the documents the answer was drafted from (the CNJ 154 lint checks its final lines
+    against them)."""
+    from legalprompt.techniques.lint_ementa import lint
+
+    verdict: dict = {"ok": True}
+    if check.named in ("ementa", "ementa-tradicional"):
+        result = lint(output)
+        verdict = {"ok": ementa_shape(output), "form": result.form,
+                   "findings": [f.to_dict() for f in result.findings if f.code != "OLD_FORM"]}
+    elif check.named == "ementa-cnj154":
+        verdict = lint(output, sources=sources).to_dict()
     elif check.named == "nonempty":
-        ok = bool(output.strip())
-    if ok and check.regex:
-        ok = re.search(check.regex, output, re.S | re.M) is not None
-    return ok
+        verdict = {"ok": bool(output.strip())}
+    if verdict["ok"] and check.regex:
+        verdict["ok"] = re.search(check.regex, output, re.S | re.M) is not None
+    return verdict

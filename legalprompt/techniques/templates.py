@@ -73,8 +73,26 @@ class SamplingDefaults(BaseModel):
 class OutputCheck(BaseModel):
     model_config = ConfigDict(extra="forbid")
     regex: str | None = None
-    named: Literal["ementa", "nonempty"] | None = None
+    # ementa / ementa-tradicional: the older form's header; ementa-cnj154: `legalprompt lint` finds nothing.
+    named: Literal["ementa", "ementa-tradicional", "ementa-cnj154", "nonempty"] | None = None
     description: str = ""
+
+
+class StageSpec(BaseModel):
+    """One stage of staged priming: `title` (Jinja, with the inputs and `n`, the next item number) is
+    written into the model's mouth, the model writes up to `max_tokens`, then `close` is written
+    unless the model already wrote it."""
+    model_config = ConfigDict(extra="forbid")
+    title: str = ""
+    max_tokens: int = Field(default=80, ge=1)
+    close: str = ""
+
+
+class SkeletonSpec(BaseModel):
+    """The answer's skeleton: the header (the prefill, continued by the model), then each section."""
+    model_config = ConfigDict(extra="forbid")
+    header: StageSpec = Field(default_factory=StageSpec)
+    sections: list[StageSpec] = Field(min_length=1)
 
 
 class TemplateMeta(BaseModel):
@@ -87,6 +105,8 @@ class TemplateMeta(BaseModel):
     system: str | None = None
     sampling: SamplingDefaults = Field(default_factory=SamplingDefaults)
     check: OutputCheck | None = None
+    infer: Literal["ementa"] | None = None  # inputs not given are taken from the document where it says them
+    skeleton: SkeletonSpec | None = None    # staged priming (legalprompt.techniques.staging)
 
 
 class PromptTemplate(BaseModel):
@@ -108,9 +128,12 @@ class PromptTemplate(BaseModel):
             raise UserInputError(f"o template '{self.name}' não tem a entrada {', '.join(unknown)}; "
                                  f"entradas: {', '.join(self.meta.inputs) or 'nenhuma'}")
         values: dict[str, Any] = {}
+        inferred = self._inferred(given.get(doc_key))
         for key, spec in self.meta.inputs.items():
             if key in given and given[key] is not None:
                 values[key] = _coerce(self.name, key, spec, given[key])
+            elif inferred.get(key):
+                values[key] = inferred[key]
             elif spec.default is not None:
                 values[key] = spec.default
             elif spec.required:
@@ -121,6 +144,17 @@ class PromptTemplate(BaseModel):
         if doc_key not in self.meta.inputs:  # the document is always an input, declared or not
             values[doc_key] = given.get(doc_key, "")
         return values
+
+    def _inferred(self, document: Any) -> dict[str, Any]:
+        if self.meta.infer != "ementa" or not isinstance(document, str) or not document.strip():
+            return {}
+        from legalprompt.techniques.ementa_inputs import infer_ementa_inputs
+
+        return infer_ementa_inputs(document)
+
+    def render_text(self, src: str, inputs: dict[str, Any], what: str, **extra: Any) -> str:
+        """Render a piece of the template (a skeleton title) with the inputs and `extra` values."""
+        return _render(self, src, {**self.resolve_inputs(inputs), **extra}, None, what=what)
 
     def render(self, inputs: dict[str, Any]) -> str:
         values = self.resolve_inputs(inputs)
@@ -133,13 +167,19 @@ class PromptTemplate(BaseModel):
             return ""
         return _render(self, src, self.resolve_inputs(inputs), None, what="prefill")
 
-    def check_output(self, output: str) -> bool | None:
+    def check_output(self, output: str, sources: list[str] | None = None) -> bool | None:
         """Whether the output has the expected shape; None when the template declares no check."""
-        from legalprompt.techniques.checks import run_check
+        verdict = self.shape_verdict(output, sources)
+        return None if verdict is None else verdict["ok"]
+
+    def shape_verdict(self, output: str, sources: list[str] | None = None) -> dict | None:
+        """The shape check's full result ({"ok", and for ementas "form" and "findings"}), as stored in
+        the history's `shape` column and shown by compare, batch and the TUI; None without a check."""
+        from legalprompt.techniques.checks import check_verdict
 
         if not self.meta.check:
             return None
-        return run_check(self.meta.check, output)
+        return check_verdict(self.meta.check, output, sources)
 
 
 def _coerce(tname: str, key: str, spec: InputSpec, value: Any) -> Any:
@@ -266,7 +306,11 @@ def parse_template(path: Path, source: str) -> PromptTemplate:
                          sha256=hashlib.sha256(raw.encode("utf-8")).hexdigest())
     from jinja2 import TemplateSyntaxError
 
-    for src, what, first in ((body, "corpo", body_line), (meta.prefill, "prefill", None)):
+    stage_sources = []
+    if meta.skeleton:
+        stages = [meta.skeleton.header, *meta.skeleton.sections]
+        stage_sources = [(x, "esqueleto", None) for st in stages for x in (st.title, st.close) if x]
+    for src, what, first in ((body, "corpo", body_line), (meta.prefill, "prefill", None), *stage_sources):
         try:
             _compiled(src)
         except TemplateSyntaxError as exc:

@@ -22,10 +22,12 @@ OnUpdate = Callable[[str, "list[dict[str, Any]] | None", "PreparedDraft | None"]
 
 
 def stream_request(engine, settings, req: DraftRequest, cancel: threading.Event, on_update: OnUpdate,
-                   interval: float | None = None, check_interval: float | None = None) -> DraftResult:
+                   interval: float | None = None, check_interval: float | None = None,
+                   prefill_spans: list[tuple[int, int]] | None = None) -> DraftResult:
     """Prepare and stream `req`; call `on_update(text_so_far, citations_or_None, prepared_or_None)` at most
     every `interval` seconds (first call: the prefill, with the prepared draft). Returns the DraftResult
-    (status 'cancelled' when `cancel` was set). Runs in a worker thread: the history connection is
+    (status 'cancelled' when `cancel` was set). `prefill_spans`, when given, receives the (start, end)
+    of every piece written into the model's mouth after the prefill (staged section titles). Runs in a worker thread: the history connection is
     opened here, because SQLite connections belong to the thread that opens them."""
     from legalprompt.store.history import History
 
@@ -40,6 +42,8 @@ def stream_request(engine, settings, req: DraftRequest, cancel: threading.Event,
         last = last_check = time.monotonic()
         for ev in drafter.stream(prep, cancel):
             if isinstance(ev, TextEvent):
+                if ev.prefill and prefill_spans is not None:
+                    prefill_spans.append((len(text), len(text) + len(ev.text)))
                 text += ev.text
                 now = time.monotonic()
                 if now - last >= interval:

@@ -162,6 +162,7 @@ def test_folder_of_good_and_bad_files(tmp_path, smol):
         assert e["status"] == "ok", e
         text = Path(e["output_file"]).read_text(encoding="utf-8")
         assert "Resumo:" in text and "## Citações" in text
+        assert e["shape"] == {"ok": True} and "## Formato" in text  # the template's check, as in run/compare
         assert e["usage"]["completion_tokens"] >= 1 and e["citations"] is not None
         assert e["template"] == "mini" and e["model"] == "smollm2-135m" and len(e["sha256"]) == 64
     # the two bom.md files got different output names

@@ -93,7 +93,7 @@ def test_corpus_folder_without_documents(capsys, tmp_path, no_model):
 def test_real_run_json_report_and_history(capsys, examples_dir, tmp_path):
     report = tmp_path / "comparacao.html"
     rc = main(["compare", str(examples_dir / "peticao-curta.txt"), "--samples", "2", "--seed", "9",
-               "--max-tokens", "8", "--json", "--report", str(report), "--n-ctx", "2048"])
+               "--max-tokens", "8", "--template", "ementa-tradicional", "--json", "--report", str(report), "--n-ctx", "2048"])
     out, err = capsys.readouterr()
     assert rc == 0, err
     data = json.loads(out)

@@ -27,7 +27,7 @@ def pool(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def priming(pool):
-    arms = [ArmSpec("A", "ementa", prefill=""), ArmSpec("B", "ementa", prefill=None)]
+    arms = [ArmSpec("A", "ementa-tradicional", prefill=""), ArmSpec("B", "ementa-tradicional", prefill=None)]
     return compare_document(CompareDocument("peticao-curta.txt", PETICAO), arms, settings=pool.settings,
                             seeds=make_seeds(41, 2), pool=pool, max_tokens=8)
 
@@ -66,7 +66,7 @@ def test_samples_and_metrics_are_complete(priming):
 
 def test_same_seed_same_output_on_a_rerun(pool, priming):
     """A comparison is reproducible: the prefix cache does not change what a seed produces."""
-    arms = [ArmSpec("A", "ementa", prefill=""), ArmSpec("B", "ementa", prefill=None)]
+    arms = [ArmSpec("A", "ementa-tradicional", prefill=""), ArmSpec("B", "ementa-tradicional", prefill=None)]
     again = compare_document(CompareDocument("peticao-curta.txt", PETICAO), arms, settings=pool.settings,
                              seeds=[42], pool=pool, max_tokens=8)
     assert again.arms[0].samples[0].output == priming.arms[0].samples[1].output
@@ -74,7 +74,7 @@ def test_same_seed_same_output_on_a_rerun(pool, priming):
 
 
 def test_limar_arm_gets_the_limed_document_but_citations_checked_against_full(pool):
-    arms = [ArmSpec("A", "ementa", prefill="EMENTA:"), ArmSpec("B", "ementa", prefill="EMENTA:", limar="strong")]
+    arms = [ArmSpec("A", "ementa-tradicional", prefill="EMENTA:"), ArmSpec("B", "ementa-tradicional", prefill="EMENTA:", limar="strong")]
     res = compare_document(CompareDocument("peticao-curta.txt", PETICAO), arms, settings=pool.settings,
                            seeds=[5], pool=pool, max_tokens=4)
     a, b = res.arms
@@ -85,7 +85,7 @@ def test_limar_arm_gets_the_limed_document_but_citations_checked_against_full(po
 def test_corpus_skips_what_cannot_run_and_pools_the_rest(pool):
     docs = [CompareDocument("peticao.txt", PETICAO), CompareDocument("vazio.txt", "   "),
             CompareDocument("ruim.pdf", "", error="ruim.pdf: o PDF não tem texto")]
-    arms = [ArmSpec("A", "ementa", prefill=""), ArmSpec("B", "ementa", prefill=None)]
+    arms = [ArmSpec("A", "ementa-tradicional", prefill=""), ArmSpec("B", "ementa-tradicional", prefill=None)]
     res = compare_corpus(docs, arms, source="mem", settings=pool.settings, seeds=[3], pool=pool, max_tokens=4)
     assert [d.document for d in res.done] == ["peticao.txt"]
     assert {d.document: d.error for d in res.skipped} == {

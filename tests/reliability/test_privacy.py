@@ -92,7 +92,7 @@ def _commands(doc: Path) -> dict[str, list[str]]:
 def _expect_output(name: str, out: str) -> None:
     data = json.loads(out) if out.lstrip().startswith("{") else None
     if name == "run":
-        assert data["output"].startswith("EMENTA:") and data["usage"]["completion_tokens"] >= 1
+        assert data["output"].startswith("DIREITO") and data["usage"]["completion_tokens"] >= 1  # ementa: CNJ 154 header
     elif name == "check":
         assert any("8.078" in c["text"] for c in data["citations"])
     elif name == "limar":

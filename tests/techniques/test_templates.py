@@ -8,7 +8,7 @@ import pytest
 from legalprompt.errors import TemplateError, UserInputError
 from legalprompt.techniques.templates import list_templates, load_template
 
-SHIPPED = ["ementa", "resumo", "relatorio", "revisao", "fundamentacao", "limar"]
+SHIPPED = ["ementa", "ementa-tradicional", "resumo", "relatorio", "revisao", "fundamentacao", "limar"]
 DOC = ("O Supremo Tribunal Federal negou provimento ao recurso extraordinário, com base no art. 196 da "
        "Constituição Federal e na Lei nº 8.080/1990. Não houve condenação em honorários.")
 
@@ -46,8 +46,12 @@ def test_shipped_template_renders_with_documented_inputs(name):
 
 
 def test_prefill_uses_inputs():
-    t = load_template("ementa")
+    t = load_template("ementa-tradicional")
     assert t.render_prefill({"documento": DOC, "area": "direito tributário"}) == "EMENTA: DIREITO TRIBUTÁRIO."
+    cnj = load_template("ementa")  # CNJ 154: ramo and classe given, or taken from the document
+    assert cnj.render_prefill({"documento": DOC, "ramo": "direito tributário", "classe": "apelação"}) == \
+        "DIREITO TRIBUTÁRIO. APELAÇÃO."
+    assert cnj.render_prefill({"documento": DOC}) == "DIREITO. RECURSO EXTRAORDINÁRIO."
     assert t.render_prefill({"documento": DOC}, override="Outra abertura") == "Outra abertura"
 
 
@@ -110,7 +114,7 @@ def test_templates_cli_lists_sources(isolated_dirs, capsys):
     data = {t["name"]: t for t in json.loads(capsys.readouterr().out)["templates"]}
     assert data["meu"]["source"] == "usuário" and data["ementa"]["source"] == "embutido"
     assert main(["templates", "show", "ementa"]) == 0
-    assert "EMENTA:" in capsys.readouterr().out
+    assert "CASO EM EXAME" in capsys.readouterr().out
     assert main(["templates", "show", "nada"]) == 2
 
 
@@ -138,11 +142,28 @@ def test_each_template_runs_on_default_model(drafter, name, examples_dir):
     assert res.citations is not None
 
 
-def test_ementa_prefill_on_the_example_acordao(drafter, examples_dir):
-    from legalprompt.drafting import DraftRequest
+def test_ementa_staged_on_the_example_acordao(drafter, examples_dir):
+    """Staged priming: the four CNJ 154 titles are there, in order, even on the 270M model; each stage
+    keeps to its budget; later stages evaluate only the new suffix (the document is not evaluated again)."""
+    from legalprompt.drafting import Drafter, DraftRequest
+    from legalprompt.store.history import History
+    from legalprompt.techniques.lint_ementa import SECTION_TITLES
 
     doc = (examples_dir / "acordao-rhc-115078.txt").read_text(encoding="utf-8")
-    res = drafter.run(DraftRequest(template="ementa", document=doc, inputs={"area": "direito processual penal"},
-                                   max_tokens=24, seed=3))
-    assert res.output.startswith("EMENTA: DIREITO PROCESSUAL PENAL.")
-    assert res.shape_ok in (True, False)
+    res = Drafter(drafter.engine, drafter.settings, History()).run(DraftRequest(template="ementa", document=doc, inputs={"area": "direito processual penal"},
+                                   max_tokens=60, seed=3))
+    assert res.prepared.staged
+    assert res.output.startswith("DIREITO PROCESSUAL PENAL. RECURSO ORDINÁRIO EM HABEAS CORPUS.")
+    positions = [res.output.find("\n" + t + "\n") for t in SECTION_TITLES]
+    assert all(p > 0 for p in positions) and positions == sorted(positions)
+    assert len(res.skeleton) == 5 and res.skeleton[1]["title"].startswith("\nI. CASO EM EXAME\n1.")
+    assert sum(s["tokens"] for s in res.skeleton) == res.done.usage.completion_tokens <= 60
+    assert all(s["tokens"] <= s["max_tokens"] for s in res.skeleton)
+    first = res.skeleton[0]
+    assert first["evaluated_prompt_tokens"] > 1000
+    assert all(s["evaluated_prompt_tokens"] < 200 for s in res.skeleton[1:])
+    assert res.shape["form"] == "cnj154"
+    assert not {"SECTION_MISSING", "SECTION_ORDER", "SECTION_TITLE"} & {f["code"] for f in res.shape["findings"]}
+    assert res.shape_ok == (res.shape["findings"] == [])
+    rec = History().get(res.run_id)  # the history keeps the skeleton and the lint verdict with the answer
+    assert rec.output == res.output and rec.skeleton == res.skeleton and rec.shape == res.shape

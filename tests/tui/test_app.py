@@ -13,6 +13,7 @@ from legalprompt.tui.widgets.answer import AnswerView
 from tests.tui.conftest import EXAMPLE, generate, ready_app, wait_until
 
 BAD_PREFILL = "EMENTA: DIREITO DO CONSUMIDOR. Conforme o art. 11 da Lei n. 11.555/2002,"
+HEADER = "DIREITO CIVIL. RECURSO."  # the ementa template's header for the example petition
 
 
 def _span_styles(view: AnswerView, start: int, end: int) -> list:
@@ -34,14 +35,21 @@ async def test_open_document_generate_and_see_prefill(engine):
         assert "de 4096 do contexto" in str(d.query_one("#token-count", Static).render())
         await generate(pilot, app, max_tokens=8)
         r = d.last_result
-        prefill = "EMENTA: DIREITO."
-        assert r.done.prefill == prefill
+        prefill = HEADER  # ementa (CNJ 154): ramo from the petition's vocabulary, the class's default
+        assert r.done.prefill == prefill and r.prepared.staged
         assert d.answer.text.startswith(prefill) and d.answer.text == r.done.output
         assert len(d.answer.text) > len(prefill)
         prefill_style = d.answer.get_component_rich_style("answer--prefill", partial=True)
         assert prefill_style in _span_styles(d.answer, 0, len(prefill))
-        # the generated part is not styled as prefill
-        assert prefill_style not in _span_styles(d.answer, len(prefill), len(d.answer.text))
+        # each section title, written into the model's mouth, is shown like the prefill ...
+        title = d.answer.text.index("I. CASO EM EXAME")
+        assert prefill_style in _span_styles(d.answer, title, title + len("I. CASO EM EXAME"))
+        # ... and what the model wrote in the header is not
+        assert prefill_style not in _span_styles(d.answer, len(prefill) + 1, title - 1)
+        # the lint findings are shown under the answer (8 tokens cannot fill four sections)
+        box = d.query_one("#shape-findings", Static)
+        assert r.shape["findings"] and box.display
+        assert r.shape["findings"][0]["code"] in str(box.render())
         rec = History().get(r.run_id)
         assert rec.status == "ok" and rec.output == d.answer.text and rec.command == "tui"
         assert rec.document.endswith("peticao-curta.txt")
@@ -56,14 +64,14 @@ async def test_escape_stops_a_long_generation_and_keeps_the_partial_answer(engin
         d.query_one("#max-tokens", Input).value = "3000"
         d.query_one("#seed", Input).value = "3"
         await pilot.press("f5")
-        await wait_until(pilot, lambda: len(d.answer.text) > len("EMENTA: DIREITO.") + 2, "first tokens")
+        await wait_until(pilot, lambda: len(d.answer.text) > len(HEADER) + 2, "first tokens")
         assert d.generating
         await pilot.press("escape")
         await wait_until(pilot, lambda: not d.generating, "stop")
         r = d.last_result
         assert r.status == "cancelled" and r.done.stop_reason == "cancelled"
         assert r.done.usage.completion_tokens < 3000
-        assert d.answer.text == r.done.output and r.done.output.startswith("EMENTA: DIREITO.")
+        assert d.answer.text == r.done.output and r.done.output.startswith(HEADER)
         assert "interrompida" in str(d.query_one("#answer-title").render())
         rec = History().get(r.run_id)
         assert rec.status == "cancelled" and rec.output == r.done.output
@@ -114,7 +122,7 @@ async def test_continue_and_regenerate(engine):
         await pilot.press("ctrl+r")
         await wait_until(pilot, lambda: not d.generating and d.last_result is not before, "regenerate")
         assert d.last_result.done.seed == int(d.query_one("#seed", Input).value)
-        assert d.answer.text.startswith("EMENTA: DIREITO.")
+        assert d.answer.text.startswith(HEADER)
 
 
 async def test_switch_screens_limar_tokens_history_model(engine):
@@ -153,7 +161,7 @@ async def test_switch_screens_limar_tokens_history_model(engine):
         assert app.current_mode == "historico"
         table = app.screen.query_one("#history-table", DataTable)
         assert table.row_count >= 1
-        assert "EMENTA" in str(app.screen.query_one("#history-detail", Static).render())
+        assert "DIREITO" in str(app.screen.query_one("#history-detail", Static).render())
         app.screen.query_one("#history-search", Input).value = "nada-disso-existe"
         await wait_until(pilot, lambda: table.row_count == 0, "search")
 
@@ -227,10 +235,10 @@ async def test_compare_with_and_without_prefill(engine):
         await pilot.press("f5")
         await wait_until(pilot, lambda: scr._cancel is None and len(scr.results) == 2, "compare")
         a, b = scr.results["a"], scr.results["b"]
-        assert a.done.prefill == "" and b.done.prefill == "EMENTA: DIREITO."
+        assert a.done.prefill == "" and b.done.prefill == HEADER
         assert a.done.seed == b.done.seed == 5
         va, vb = scr.query_one("#compare-a", AnswerView), scr.query_one("#compare-b", AnswerView)
-        assert va.text == a.done.output and vb.text.startswith("EMENTA: DIREITO.")
+        assert va.text == a.done.output and vb.text.startswith(HEADER)
         if a.done.output != b.done.output:
             assert va.marks or vb.marks
 

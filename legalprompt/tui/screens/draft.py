@@ -64,6 +64,8 @@ class DraftScreen(BaseScreen):
         self._cancel: threading.Event | None = None
         self._count_timer: Timer | None = None
         self._display_prefill_len = 0
+        self._prefill_spans: list[tuple[int, int]] = []  # staged titles: shown like the prefill
+        self._auto_prefill: str | None = None  # the prefill as the template rendered it (not edited)
         self._templates = template_names()
         self.generating = False
         self.last_result = None
@@ -100,6 +102,7 @@ class DraftScreen(BaseScreen):
                 yield Label("Resposta", classes="pane-title", id="answer-title")
                 yield AnswerView(placeholder="F5 gera a resposta. O início (prefill) aparece destacado; as "
                                              "citações são marcadas pelo veredito.", id="answer")
+                yield Static("", id="shape-findings")
                 yield CitationsPanel(id="citations")
         yield from self.bottom()
 
@@ -155,6 +158,7 @@ class DraftScreen(BaseScreen):
         except LegalPromptError as exc:
             self.notify(exc.message, severity="error")
             return
+        self._auto_prefill = prefill
         self.query_one("#prefill", TextArea).load_text(prefill)
         s = tpl.meta.sampling
         self.query_one("#temperature", Input).value = "" if s.temperature is None else f"{s.temperature:g}"
@@ -184,7 +188,8 @@ class DraftScreen(BaseScreen):
             template=self.template_name(), document=self.document_text(),
             document_label=self.document_label if self.document_text() == self._loaded_text else "texto colado",
             prefill=self.query_one("#prefill", TextArea).text if prefill is None else prefill,
-            temperature=temperature, max_tokens=max_tokens, seed=seed, command=command)
+            temperature=temperature, max_tokens=max_tokens, seed=seed, command=command,
+            staged=False if prefill is not None else None)  # continuing an answer: no titles written again
 
     # -- events -----------------------------------------------------------------------------------
     @on(Select.Changed, "#template")
@@ -194,7 +199,25 @@ class DraftScreen(BaseScreen):
     @on(TextArea.Changed, "#document")
     def _document_changed(self) -> None:
         self._update_doc_title()
+        self._refresh_inferred_prefill()
         self.schedule_count()
+
+    def _refresh_inferred_prefill(self) -> None:
+        """A template that takes its inputs from the document (ementa: ramo, classe) re-renders its
+        prefill when the document changes, unless the user has edited the prefill."""
+        from legalprompt.techniques.templates import load_template
+
+        box = self.query_one("#prefill", TextArea)
+        try:
+            tpl = load_template(self.template_name())
+            if not tpl.meta.infer or box.text != self._auto_prefill:
+                return
+            prefill = tpl.render_prefill({tpl.meta.document_input: self.document_text() or " "})
+        except LegalPromptError:
+            return
+        if prefill != box.text:
+            self._auto_prefill = prefill
+            box.load_text(prefill)
 
     @on(TextArea.Changed, "#prefill")
     @on(Input.Changed, "#max-tokens")
@@ -306,6 +329,8 @@ class DraftScreen(BaseScreen):
         self.generating = True
         self.answer.selected = None
         self.query_one("#citations", CitationsPanel).set_citations([], final=False)
+        self.show_findings(None)
+        self._prefill_spans = []
         self.query_one("#answer-title", Label).update("Resposta — gerando… (Esc para parar)")
         self.status.set_activity("gerando")
         self._generate_worker(req, self._cancel)
@@ -336,7 +361,8 @@ class DraftScreen(BaseScreen):
             self.post_message(self.Partial(text, citations, None, len(prep.tokens) if prep else None))
 
         try:
-            result = stream_request(self.app.engine, self.app.settings, req, cancel, on_update)
+            result = stream_request(self.app.engine, self.app.settings, req, cancel, on_update,
+                                    prefill_spans=self._prefill_spans)
         except LegalPromptError as exc:
             self.post_message(self.Failed(exc.message))
             return
@@ -350,7 +376,7 @@ class DraftScreen(BaseScreen):
             self.query_one("#answer-title", Label).update(
                 f"Resposta — gerando… prompt de {msg.n_prompt} tokens (Esc para parar)")
         citations = msg.citations if msg.citations is not None else self.answer.citations
-        self.answer.show(msg.text, self._display_prefill_len, citations)
+        self.answer.show(msg.text, self._display_prefill_len, citations, prefill_spans=list(self._prefill_spans))
         if msg.citations is not None:
             self.query_one("#citations", CitationsPanel).set_citations(msg.citations, final=False)
 
@@ -375,8 +401,9 @@ class DraftScreen(BaseScreen):
         self.last_result = r
         d = r.done
         citations = (r.citations or {}).get("citations", [])
-        self.answer.show(d.output, self._display_prefill_len, citations)
+        self.answer.show(d.output, self._display_prefill_len, citations, prefill_spans=list(self._prefill_spans))
         self.query_one("#citations", CitationsPanel).set_citations(citations, final=True)
+        self.show_findings(r.shape)
         shape = "" if r.shape_ok is None else (" · formato ok" if r.shape_ok else " · formato inesperado")
         title = "Resposta — interrompida (parcial guardada)" if r.status == "cancelled" else "Resposta — concluída"
         self.query_one("#answer-title", Label).update(
@@ -389,6 +416,24 @@ class DraftScreen(BaseScreen):
             text=d.output, prefill=d.prefill[: self._display_prefill_len], template=r.prepared.template.name,
             model=self.app.engine.ref.name if self.app.engine else "", seed=d.seed, run_id=r.run_id,
             status=r.status, citations=citations)
+
+    def show_findings(self, shape: dict | None) -> None:
+        """The shape check's findings (for ementas, `legalprompt lint`'s) under the answer; hidden when none."""
+        box = self.query_one("#shape-findings", Static)
+        findings = (shape or {}).get("findings") or []
+        if not findings:
+            box.update("")
+            box.display = False
+            return
+        from rich.text import Text
+
+        t = Text("Formato:\n", style="bold")
+        for f in findings:
+            where = f"linha {f['line']}: " if f.get("line") else ""
+            t.append(f"• {where}{f['message']} ", style="yellow")
+            t.append(f"[{f['code']}]\n", style="dim")
+        box.update(t)
+        box.display = True
 
     def on_citations_panel_jump(self, msg: CitationsPanel.Jump) -> None:
         self.answer.jump_to(msg.index)

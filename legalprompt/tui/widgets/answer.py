@@ -38,6 +38,7 @@ class AnswerView(VerticalScroll, can_focus=True):
         self.placeholder = placeholder
         self.text = ""
         self.prefill_len = 0
+        self.prefill_spans: list[tuple[int, int]] = []  # staged section titles, written into the model's mouth
         self.citations: list[dict[str, Any]] = []
         self.selected: int | None = None
         self.marks: list[tuple[int, int]] = []
@@ -50,10 +51,12 @@ class AnswerView(VerticalScroll, can_focus=True):
         self._refresh_body()
 
     def show(self, text: str, prefill_len: int = 0, citations: list[dict[str, Any]] | None = None,
-             marks: list[tuple[int, int]] | None = None, follow: bool = True) -> None:
+             marks: list[tuple[int, int]] | None = None, follow: bool = True,
+             prefill_spans: list[tuple[int, int]] | None = None) -> None:
         at_end = self.is_vertical_scroll_end or self.max_scroll_y == 0
         self.text = text
         self.prefill_len = min(prefill_len, len(text))
+        self.prefill_spans = [(a, min(b, len(text))) for a, b in (prefill_spans or []) if a < len(text)]
         self.citations = list(citations or [])
         self.marks = list(marks or [])
         if self.selected is not None and self.selected >= len(self.citations):
@@ -76,6 +79,8 @@ class AnswerView(VerticalScroll, can_focus=True):
         t = Text(term_safe(self.text))  # same length: the citation spans still line up
         if self.prefill_len:
             t.stylize(self._style("answer--prefill"), 0, self.prefill_len)
+        for a, b in self.prefill_spans:
+            t.stylize(self._style("answer--prefill"), a, b)
         for a, b in self.marks:
             t.stylize(self._style("answer--diff"), a, b)
         for i, c in enumerate(self.citations):
