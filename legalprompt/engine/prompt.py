@@ -220,6 +220,24 @@ def _reasoning_forms(r: _Renders, head: str) -> tuple[str, str]:
     return tail[n:], between
 
 
+def _answer_marker_after_closed_block(opening: str, answer_tail: str, chat_template: str, end_of_turn: str) -> str:
+    """What a finished answer writes between a closed, empty reasoning block and its content, when the
+    generation prompt stops right after that block ("" when that is not the case). Both texts start after
+    the user's message."""
+    pair = _reasoning_pair_in_source(chat_template)
+    if not pair or not answer_tail:
+        return ""
+    shared = _common_prefix(opening, answer_tail)
+    shared = shared[: shared.rfind(">") + 1] if ">" in shared else ""  # cut at a whole marker
+    gen_rest, ans_rest = opening[len(shared):], answer_tail[len(shared):]
+    block = pair[0].strip() + pair[1].strip()
+    if gen_rest.replace(" ", "").replace("\n", "") != block or not ans_rest.strip():
+        return ""
+    if pair[0].strip() in ans_rest or pair[1].strip() in ans_rest or _closes_turn(ans_rest, end_of_turn):
+        return ""
+    return ans_rest
+
+
 def _common_prefix(a: str, b: str) -> str:
     n = 0
     for x, y in zip(a, b):
@@ -274,6 +292,14 @@ def render_chat(chat_template: str, system: str | None, user: str, prefill: str,
             # (gpt-oss's final channel, a closed empty reasoning block): use it.
             opening = answer_form[len(head):]
             notes.append("abertura da resposta final do próprio template: " + repr(answer_form[len(r.gen):]))
+        elif (extra := _answer_marker_after_closed_block(r.gen.split(user_mark, 1)[1],
+                                                          answer_form.split(user_mark, 1)[1]
+                                                          if user_mark in answer_form else "",
+                                                          chat_template, end_of_turn)):
+            # The template closes an empty reasoning block itself and leaves the answer's own opening marker
+            # to the model (Command R7B: <|START_THINKING|><|END_THINKING|>, then <|START_RESPONSE|>): we write it.
+            opening += extra
+            notes.append("marcador de início da resposta do próprio template: " + repr(extra))
         elif open_now:
             tag, closer = open_now
             opening = opening.rstrip() + ("\n" if tag.startswith("<think") else "") + closer
