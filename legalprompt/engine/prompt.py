@@ -179,9 +179,16 @@ _SOURCE_PAIRS = [
 ]
 
 
+# Reasoning channels that are not tag pairs: (opening as the template writes it, closing).
+_SOURCE_CHANNELS = [("<|channel>thought\n", "\n<channel|>")]  # Gemma 4
+
+
 def _reasoning_pair_in_source(chat_template: str) -> tuple[str, str] | None:
     """(what opens a reasoning block, what closes it and leads to the answer), from tags the
     template source names in pairs; None if it names none."""
+    for open_text, close_text in _SOURCE_CHANNELS:
+        if open_text.strip() in chat_template and close_text.strip() in chat_template:
+            return open_text, close_text
     for pattern in _SOURCE_PAIRS:
         for m in pattern.finditer(chat_template):
             open_tag = m.group(0)

@@ -8,8 +8,9 @@ tokens (<|eot_id|>, <｜Assistant｜>, <think>...) written over SmolLM2's unused
 copy's vocabulary holds them as a real model of that family would: the end-of-turn marker takes the
 slot of <|im_end|> (the token SmolLM2 ends its turns with) and becomes the GGUF's eos/eot token.
 
-Copies live in the cache folder under a key of (template text, base model sha256, COPY_VERSION), so an
-edited template or a changed base model never reuses a stale copy.
+Copies live in the cache folder under a key of (template text, base model sha256, the markup the prompt
+uses, COPY_VERSION), so an edited template, a changed base model or a prompt that writes new markup never
+reuses a stale copy.
 """
 
 from __future__ import annotations
@@ -91,7 +92,11 @@ def _base_model() -> Path:
 def copy_path(name: str, source: str) -> Path:
     from legalprompt.engine.models import sha256_cached
 
-    key = hashlib.sha256(f"{COPY_VERSION}\0{sha256_cached(_base_model())}\0{source}".encode()).hexdigest()[:16]
+    # The markup list is in the key too: when prompt.py starts writing a marker it did not write before,
+    # only the copies of the templates concerned are made again.
+    markup = "\0".join(str(m) for m in markup_tokens(source))
+    key = hashlib.sha256(f"{COPY_VERSION}\0{sha256_cached(_base_model())}\0{source}\0{markup}".encode()
+                         ).hexdigest()[:16]
     return cache_dir() / "template-copies" / f"{name}.{key}.gguf"
 
 

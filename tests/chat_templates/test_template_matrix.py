@@ -34,7 +34,7 @@ REFUSED = {
 REASONING_PAIRS = [("<think>", "</think>"), ("[THINK]", "[/THINK]"), ("<|START_THINKING|>", "<|END_THINKING|>"),
                    ("<seed:think>", "</seed:think>"), ("<thinking>", "</thinking>"), ("<mm:think>", "</mm:think>"),
                    ("<|channel|>analysis<|message|>", "<|end|>"), ("<|think|>", "<|end|>"),
-                   ("to=self<|message|>", "<|eom|>")]
+                   ("to=self<|message|>", "<|eom|>"), ("<|channel>thought", "<channel|>")]
 
 TEMPLATES = template_files()
 
