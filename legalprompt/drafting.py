@@ -4,6 +4,7 @@ template + document + prefill -> prompt tokens -> streamed answer -> citation fl
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,6 +28,7 @@ class DraftRequest:
     template: str
     document: str
     document_label: str | None = None
+    document_path: str | None = None  # the file the document was read from (absolute), for the history
     inputs: dict[str, Any] = field(default_factory=dict)
     prefill: str | None = None  # None: the template's; "": none
     temperature: float | None = None
@@ -135,6 +137,21 @@ class Drafter:
         self.engine.check_fits(len(tokens), params.max_tokens * (2 if prompt.thinking else 1) + extra)
         return PreparedDraft(req, template, user_text, prefill, prompt, tokens, params, inputs, staged)
 
+    def start_record(self, prep: PreparedDraft) -> int | None:
+        """The history row of a request, written before generation starts (None without a history): what
+        was asked, of which document (path and sha256 of its text), with which inputs, model and seed."""
+        if self.history is None:
+            return None
+        req = prep.request
+        return self.history.start_run(
+            command=req.command, template=prep.template.name, template_sha=prep.template.sha256,
+            document=req.document_label, prefill=prep.prefill, prompt=prep.prompt.text,
+            params={k: v for k, v in prep.params.__dict__.items()}, seed=prep.params.seed,
+            model_name=self.engine.ref.name, model_sha256=self.model_sha256(), inputs=dict(req.inputs),
+            document_path=req.document_path,
+            document_sha256=hashlib.sha256(req.document.encode("utf-8", "surrogatepass")).hexdigest(),
+            **({"skeleton": prep.skeleton_titles} if prep.staged else {}))
+
     def stream(self, prep: PreparedDraft, cancel: threading.Event | None = None,
                on_reasoning: Callable[[str], None] | None = None) -> Iterator[TextEvent | DraftResult]:
         """Yield text events, then one DraftResult. The history row is written before generation
@@ -142,14 +159,7 @@ class Drafter:
         With --thinking the reasoning goes to `on_reasoning` (never into the answer) and to the
         history's `reasoning` column."""
         req = prep.request
-        run_id = None
-        if self.history is not None:
-            run_id = self.history.start_run(
-                command=req.command, template=prep.template.name, template_sha=prep.template.sha256,
-                document=req.document_label, prefill=prep.prefill, prompt=prep.prompt.text,
-                params={k: v for k, v in prep.params.__dict__.items()}, seed=prep.params.seed,
-                model_name=self.engine.ref.name, model_sha256=self.model_sha256(),
-                **({"skeleton": prep.skeleton_titles} if prep.staged else {}))
+        run_id = self.start_record(prep)
         partial = prep.prefill
         reasoning: list[str] = []
         last_save = time.monotonic()

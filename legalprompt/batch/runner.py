@@ -226,13 +226,7 @@ class _ParallelBackend(_LocalBase):
         except LegalPromptError as exc:
             self._failed.append((tag, exc))
             return
-        run_id = None
-        if d.history is not None:
-            run_id = d.history.start_run(
-                command=req.command, template=prep.template.name, template_sha=prep.template.sha256,
-                document=req.document_label, prefill=prep.prefill, prompt=prep.prompt.text,
-                params=dict(prep.params.__dict__), seed=prep.params.seed,
-                model_name=self.engine.ref.name, model_sha256=d.model_sha256())
+        run_id = d.start_record(prep)
         self._meta[tag] = (prep, run_id)
         self.decoder.submit(SeqRequest(tag, prep.tokens, prep.params, prep.prefill))
 
@@ -397,11 +391,12 @@ class BatchRunner:
         if self.progress is not None:
             self.progress.add_tokens(n)
 
-    def _request(self, document: str, label: str | None, check: bool = False):
+    def _request(self, document: str, label: str | None, check: bool = False, path: Path | None = None):
         from legalprompt.drafting import DraftRequest
 
         o = self.opts
         return DraftRequest(template=o.template, document=document, document_label=label,
+                            document_path=str(path.resolve()) if path is not None else None,
                             inputs=dict(o.template_inputs), prefill=o.prefill, temperature=o.temperature,
                             top_p=o.top_p, max_tokens=o.max_tokens, seed=self.seed, command="batch",
                             check_citations=check, staged=False)  # the parallel decoder has no stages: same path for every --jobs
@@ -412,7 +407,7 @@ class BatchRunner:
         be = self.backend
         label = str(st.path)
         max_tokens = self.params.max_tokens
-        single = self._request(st.text, label, check=self.opts.check_citations)
+        single = self._request(st.text, label, check=self.opts.check_citations, path=st.path)
         if be.prompt_len(single) + max_tokens <= be.n_ctx:
             outs = yield [single]
             return outs[0]
@@ -428,7 +423,8 @@ class BatchRunner:
         st.plan = ChunkPlan(budget=budget, chunks=[{"start": c.start, "end": c.end, "tokens": c.tokens}
                                                    for c in chunks])
         n = len(chunks)
-        partials = yield [self._request(c.text, f"{label} (parte {i} de {n})") for i, c in enumerate(chunks, 1)]
+        partials = yield [self._request(c.text, f"{label} (parte {i} de {n})", path=st.path)
+                          for i, c in enumerate(chunks, 1)]
         last = partials
         texts = [p.output for p in partials]
         while len(texts) > 1:
@@ -438,7 +434,8 @@ class BatchRunner:
                     "as respostas parciais não cabem juntas no contexto para serem combinadas: "
                     "reduza --max-tokens ou aumente --n-ctx.")
             st.plan.reduce_levels += 1
-            reqs = [self._request(combine_text(g), f"{label} (combinação {st.plan.reduce_levels})") for g in groups]
+            reqs = [self._request(combine_text(g), f"{label} (combinação {st.plan.reduce_levels})", path=st.path)
+                    for g in groups]
             last = yield reqs
             texts = [p.output for p in last]
         return last[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from legalprompt.commands._common import add_draft_args, add_json_arg, add_model_args, print_json, read_text_arg
 from legalprompt.errors import UserInputError
@@ -55,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
         parse_gpu_layers(args.gpu_layers)
     text, label = read_text_arg(args.document)
     req = DraftRequest(template=args.template, document=text, document_label=label,
+                       document_path=None if label.startswith("<") else str(Path(label).resolve()),
                        inputs=parse_inputs(args.input), prefill="" if args.no_prefill else args.prefill,
                        temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens,
                        seed=args.seed, check_citations=not args.no_check, thinking=args.thinking,

@@ -33,6 +33,14 @@ def test_run_json_has_output_usage_timings_and_history():
     assert rec.status == "ok" and rec.output == data["output"] and rec.seed == 3
     assert rec.prompt and "peticao" not in rec.prompt and "Maria da Silva" in rec.prompt
     assert rec.model_sha256 == "a5fd3b62230aa5ec60212297dc9d20eaa70578ac519e00d93a17e44c087a6818"
+    # The history knows which file, exactly, and what it said: a rerun can tell another document apart.
+    import hashlib
+    from pathlib import Path
+
+    from legalprompt.batch.readers import read_document
+
+    assert rec.document_path == str(Path(DOC).resolve()) and rec.inputs == {"area": "DIREITO DO CONSUMIDOR"}
+    assert rec.document_sha256 == hashlib.sha256(read_document(Path(DOC)).text.encode()).hexdigest()
 
 
 def test_same_seed_same_bytes_across_processes():
