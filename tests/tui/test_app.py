@@ -276,3 +276,35 @@ def test_model_loads_in_background_after_mount():
     import asyncio
 
     asyncio.run(run())
+
+
+async def test_rerun_on_another_document_is_asked_in_a_dialog_not_a_toast(engine, tmp_path):
+    """A run of one case, reopened while another case is open: a dialog asks; 'Cancelar' drafts nothing."""
+    from legalprompt.tui.screens.confirm import ConfirmScreen
+    from legalprompt.tui.screens.history import rerun_plan
+
+    app = LegalPromptApp(document=EXAMPLE, load_model=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await ready_app(app, pilot, engine)
+        d = app.draft_screen
+        await wait_until(pilot, lambda: "Maria" in d.document_text(), "document")
+        await generate(pilot, app, max_tokens=4, seed=11)
+        first = d.last_result
+        rec = History().get(first.run_id)
+        assert rec.document_path and rec.document_sha256
+        # The case's file is moved away and another case is pasted in.
+        other_case = "Processo de outro cliente: João Souza contra Banco X."
+        rec.document_path = rec.document = str(tmp_path / "movido.txt")
+        assert rerun_plan(rec, other_case).kind == "other"
+        assert rerun_plan(rec, d.document_text()).kind == "open"  # the same text open: no question
+        d.set_document(other_case, None)
+        await pilot.press("f7")
+        await pilot.pause()
+        app.screen.current = rec
+        await pilot.press("ctrl+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "dialog")
+        assert "não é o da execução" in str(app.screen.query_one("#confirm-question").render())
+        await pilot.click("#confirm-no")
+        await pilot.pause(0.3)
+        assert not isinstance(app.screen, ConfirmScreen) and not d.generating and d.last_result is first
+        assert d.document_text() == other_case

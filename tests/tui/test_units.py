@@ -56,3 +56,25 @@ def test_cli_without_arguments_dispatches_to_tui(monkeypatch):
     monkeypatch.setattr("sys.argv", ["legalprompt"])
     assert cli.main(None) == 0 and seen == [None]
     assert cli.main(["tui", "--document", "x.txt"]) == 0 and seen == [None, "x.txt"]
+
+
+def test_rerun_plan_follows_the_document_sha256(tmp_path):
+    import hashlib
+    from types import SimpleNamespace
+
+    from legalprompt.tui.screens.history import rerun_plan
+
+    f = tmp_path / "caso.txt"
+    f.write_text("Caso A: recurso de apelação.", encoding="utf-8")
+    sha = hashlib.sha256("Caso A: recurso de apelação.".encode()).hexdigest()
+    rec = SimpleNamespace(id=7, document="caso.txt", document_path=str(f), document_sha256=sha)
+    assert rerun_plan(rec, "").kind == "file"                          # its own file, unchanged
+    f.write_text("Caso A, editado depois.", encoding="utf-8")
+    changed = rerun_plan(rec, "")
+    assert changed.kind == "other" and changed.path == str(f) and "mudou" in changed.question
+    f.unlink()
+    assert rerun_plan(rec, "Caso A: recurso de apelação.").kind == "open"  # same text open elsewhere
+    assert rerun_plan(rec, "Caso B").kind == "other"
+    assert rerun_plan(rec, "").kind == "missing"
+    old = SimpleNamespace(id=1, document=None, document_path=None, document_sha256=None)  # rows before the sha
+    assert rerun_plan(old, "texto").kind == "other"

@@ -184,9 +184,12 @@ class DraftScreen(BaseScreen):
             raise UserInputError("o máximo de tokens deve ser 1 ou mais")
         if seed is None:
             seed = num("seed", int, "semente")
+        from_file = (self.document_text() == self._loaded_text and bool(self.document_label)
+                     and not self.document_label.startswith("<") and Path(self.document_label).is_file())
         return DraftRequest(
             template=self.template_name(), document=self.document_text(),
             document_label=self.document_label if self.document_text() == self._loaded_text else "texto colado",
+            document_path=str(Path(self.document_label).resolve()) if from_file else None,
             prefill=self.query_one("#prefill", TextArea).text if prefill is None else prefill,
             temperature=temperature, max_tokens=max_tokens, seed=seed, command=command,
             staged=False if prefill is not None else None)  # continuing an answer: no titles written again

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
@@ -16,6 +17,7 @@ from legalprompt.errors import LegalPromptError
 from legalprompt.store.history import STATUS_LABELS
 from legalprompt.termsafe import safe_label, term_safe
 from legalprompt.tui.screens.base import BaseScreen
+from legalprompt.tui.screens.confirm import ConfirmScreen
 
 class HistoryScreen(BaseScreen):
     MODE = "historico"
@@ -136,26 +138,64 @@ class HistoryScreen(BaseScreen):
         draft = self.app.draft_screen
         if draft is None:
             return
+        plan = rerun_plan(r, draft.document_text())
+        if plan.kind == "missing":
+            self.app.push_screen(ConfirmScreen(
+                "Rodar de novo", f"O documento da execução #{r.id} ({r.document or 'sem nome'}) não está mais "
+                "disponível e não há documento aberto na tela Redação. Abra-o lá e aperte F5.", yes="Entendi",
+                no="Fechar"))
+            return
+        if plan.kind in ("file", "open"):
+            self._rerun(draft, r, plan)
+            return
+        # Another document than the run's: a lawyer must say so, never a toast.
+        self.app.push_screen(ConfirmScreen("Outro documento", plan.question, yes="Rodar no documento aberto"),
+                             lambda yes: yes and self._rerun(draft, r, plan))
+
+    def _rerun(self, draft, r, plan: "RerunPlan") -> None:
         self.app.switch_mode("redacao")
         draft.load_run(r)
-        if r.document and Path(r.document).is_file():
-            draft.query_one("#doc-path").value = r.document
-            self._rerun_with_file(draft, r.document)
-            return
-        if not draft.document_text().strip():
-            self.notify("o documento desta execução não está disponível: abra-o na tela Redação e aperte F5",
-                        severity="warning")
-            return
-        self.notify("documento original indisponível: rodando sobre o documento aberto", severity="warning")
+        if plan.path:  # the run's own file (unchanged, or changed and confirmed)
+            draft.query_one("#doc-path").value = plan.path
+            draft.set_document(plan.text, plan.path)
         draft.call_after_refresh(draft.action_generate)
 
-    def _rerun_with_file(self, draft, path: str) -> None:
-        from legalprompt.batch.readers import read_document
 
+@dataclass
+class RerunPlan:
+    kind: str          # "file": the run's own file, unchanged; "open": the open document is the run's;
+                       # "other": only another document is at hand (ask); "missing": nothing to run on
+    path: str = ""
+    text: str = ""
+    question: str = ""
+
+
+def _sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def rerun_plan(rec, open_text: str) -> RerunPlan:
+    """Which document a rerun of `rec` would draft on, decided by the sha256 the history kept of its text."""
+    from legalprompt.batch.readers import read_document
+
+    for candidate in (rec.document_path, rec.document):
+        if not candidate or candidate.startswith("<") or not Path(candidate).is_file():
+            continue
         try:
-            doc = read_document(Path(path))
-        except LegalPromptError as exc:
-            self.notify(exc.message, severity="error")
-            return
-        draft.set_document(doc.text, path)
-        draft.call_after_refresh(draft.action_generate)
+            text = read_document(Path(candidate)).text
+        except LegalPromptError:
+            continue
+        if rec.document_sha256 is None or _sha(text) == rec.document_sha256:
+            return RerunPlan("file", candidate, text)
+        return RerunPlan("other", candidate, text, (
+            f"O arquivo {candidate} mudou desde a execução #{rec.id}: não é mais o mesmo texto. "
+            "Rodar de novo sobre o texto atual dele?"))
+    if open_text.strip() and rec.document_sha256 and _sha(open_text) == rec.document_sha256:
+        return RerunPlan("open", text=open_text)
+    if open_text.strip():
+        return RerunPlan("other", text=open_text, question=(
+            f"O documento aberto não é o da execução #{rec.id} ({rec.document or 'sem nome'}). Rodar o mesmo "
+            "template, início da resposta e semente sobre o documento aberto?"))
+    return RerunPlan("missing")
