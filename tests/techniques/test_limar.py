@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -202,33 +201,8 @@ def test_keeps_every_citation_and_number_on_legal_word_salad(text, level):
         assert c in r.text
     for _, _, num in number_spans(text):
         assert num in r.text
-    assert r.text.count("não") + r.text.count("Não") >= 0
     for word in ("não", "sem", "nem"):
         assert len(re.findall(rf"(?<!\w){word}(?!\w)", r.text)) == len(re.findall(rf"(?<!\w){word}(?!\w)", text))
-
-
-def _timed(text: str) -> float:
-    t0 = time.perf_counter()
-    limar(text, "strong")
-    return time.perf_counter() - t0
-
-
-@pytest.mark.parametrize("unit", [
-    "a" * 1000 + " ",                      # very long words
-    "1" * 500 + ".",                        # long digit runs
-    "(" * 300,                              # unbalanced brackets
-    "R$ 1.1.1.1.1.1.1.1.1.1.1.1.1.1.1, ",   # number-like separators
-    "não " * 50,                            # negator chains
-    "art. 5º, " * 30,                       # citation-like chains
-    "constitu-\n" * 40,
-    "Ação " * 80,
-])
-def test_time_is_linear_on_hostile_input(unit):
-    small = unit * 20
-    big = unit * 200
-    t_small = max(_timed(small), 1e-3)
-    t_big = _timed(big)
-    assert t_big < 25 * t_small + 0.5, (t_small, t_big)
 
 
 @pytest.mark.model
