@@ -135,9 +135,11 @@ def test_batch_killed_at_random_points_resumes_every_document_exactly_once(tmp_p
     # extra delay so the kill lands at varying moments (mid-generation, mid-write, mid-manifest line).
     for done_lines in (0, 1, 2, 4):
         _kill_after(cmd, out, done_lines, rng.uniform(0.0, 0.6))
+    before = _manifest(out)
     final = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert final.returncode == 0, final.stderr[-2000:]
     entries = _manifest(out)
+    assert entries[:len(before)] == before  # the manifest is only appended to: earlier lines untouched
     ok = [e for e in entries if e["status"] == "ok"]
     assert Counter(Path(e["path"]).name for e in ok) == Counter(p.name for p in docs)  # each exactly once
     assert not [e for e in entries if e["status"] == "error"]
