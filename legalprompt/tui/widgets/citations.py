@@ -64,7 +64,11 @@ class CitationsPanel(Vertical):
             box.update("")
             return
         reasons = self.citations[index].get("reasons") or []
-        box.update("\n".join(f"• {r.get('message', r.get('code', ''))}" for r in reasons) or "• sem observações")
+        checks = self.citations[index].get("checks") or []
+        lines = [f"• {r.get('message', r.get('code', ''))}" for r in reasons]
+        if checks:
+            lines.insert(0, "conferido: " + "; ".join(checks))
+        box.update("\n".join(lines) or "• sem observações")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
