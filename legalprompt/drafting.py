@@ -20,6 +20,7 @@ from legalprompt.errors import LegalPromptError, UserInputError
 from legalprompt.store.history import History
 from legalprompt.techniques.templates import PromptTemplate, load_template
 
+CITATION_MODES = ("anchored", "free")
 _SAVE_EVERY_S = 1.0  # partial output is written to the history this often while generating
 
 
@@ -36,6 +37,7 @@ class DraftRequest:
     seed: int | None = None
     command: str = "run"
     check_citations: bool = True
+    citation_mode: str | None = None  # "anchored" | "free"; None: the template's (anchored by default)
 
 
 @dataclass
@@ -47,6 +49,9 @@ class PreparedDraft:
     prompt: BuiltPrompt
     tokens: list[int]
     params: SamplingParams
+    citation_mode: str = "free"
+    allowed: Any = None        # legalprompt.citations.anchor.AllowedCitations when anchored
+    guard: Any = None          # the CitationGuard of the last stream (its `refusals` count)
 
 
 @dataclass
@@ -88,6 +93,7 @@ class Drafter:
         self.settings = settings
         self.history = history
         self._model_sha: str | None = None
+        self._allowed: dict[str, Any] = {}   # document sha256 -> AllowedCitations (built once per document)
 
     def model_sha256(self) -> str:
         if self._model_sha is None:
@@ -107,7 +113,24 @@ class Drafter:
         prompt = self.engine.build_prompt(user_text, prefill, template.meta.system)
         tokens = self.engine.prompt_tokens(prompt)
         self.engine.check_fits(len(tokens), params.max_tokens)
-        return PreparedDraft(req, template, user_text, prefill, prompt, tokens, params)
+        mode = req.citation_mode or template.meta.citations
+        if mode not in CITATION_MODES:
+            raise UserInputError(f"modo de citações desconhecido: {mode!r} (use {' ou '.join(CITATION_MODES)})")
+        allowed = self.allowed_citations(req.document) if mode == "anchored" else None
+        return PreparedDraft(req, template, user_text, prefill, prompt, tokens, params, mode, allowed)
+
+    def allowed_citations(self, document: str):
+        """The citations an anchored draft of `document` may write, built once per document."""
+        import hashlib
+
+        from legalprompt.citations.anchor import AllowedCitations
+
+        key = hashlib.sha256(document.encode("utf-8", "surrogatepass")).hexdigest()
+        if key not in self._allowed:
+            if len(self._allowed) >= 8:
+                self._allowed.pop(next(iter(self._allowed)))
+            self._allowed[key] = AllowedCitations([document])
+        return self._allowed[key]
 
     def stream(self, prep: PreparedDraft, cancel: threading.Event | None = None) -> Iterator[TextEvent | DraftResult]:
         """Yield text events, then one DraftResult. The history row is written before generation
@@ -119,12 +142,18 @@ class Drafter:
                 command=req.command, template=prep.template.name, template_sha=prep.template.sha256,
                 document=req.document_label, prefill=prep.prefill, prompt=prep.prompt.text,
                 params={k: v for k, v in prep.params.__dict__.items()}, seed=prep.params.seed,
-                model_name=self.engine.ref.name, model_sha256=self.model_sha256())
+                model_name=self.engine.ref.name, model_sha256=self.model_sha256(),
+                citation_mode=prep.citation_mode)
         partial = prep.prefill
         last_save = time.monotonic()
         try:
             done: DoneEvent | None = None
-            for ev in self.engine.generate(prep.tokens, prep.params, cancel, prefill=prep.prefill):
+            guard = None
+            if prep.allowed is not None:
+                from legalprompt.citations.anchor import CitationGuard
+
+                guard = prep.guard = CitationGuard(prep.allowed)
+            for ev in self.engine.generate(prep.tokens, prep.params, cancel, prefill=prep.prefill, guard=guard):
                 if isinstance(ev, TextEvent):
                     partial += ev.text
                     if run_id is not None and time.monotonic() - last_save > _SAVE_EVERY_S:

@@ -57,6 +57,7 @@ class BatchOptions:
     retry_errors: bool = False
     json: bool = False
     progress: bool = True
+    citation_mode: str | None = None    # None: the template's; anchored needs the serial local backend
 
 
 @dataclass
@@ -228,7 +229,7 @@ class _ParallelBackend(_LocalBase):
                 command=req.command, template=prep.template.name, template_sha=prep.template.sha256,
                 document=req.document_label, prefill=prep.prefill, prompt=prep.prompt.text,
                 params=dict(prep.params.__dict__), seed=prep.params.seed,
-                model_name=self.engine.ref.name, model_sha256=d.model_sha256())
+                model_name=self.engine.ref.name, model_sha256=d.model_sha256(), citation_mode=prep.citation_mode)
         self._meta[tag] = (prep, run_id)
         self.decoder.submit(SeqRequest(tag, prep.tokens, prep.params, prep.prefill))
 
@@ -368,6 +369,14 @@ class BatchRunner:
         self.seed = seed
         self.progress: Progress | None = None
         on_tokens = self._on_tokens
+        # Anchoring chooses tokens one sequence at a time, in the local engine: the batched decoder and a
+        # remote server cannot, so there the template's default falls back to free (said in the history)
+        # and an explicit --citations anchored is refused.
+        serial_local = endpoint is None and opts.jobs == 1
+        if opts.citation_mode == "anchored" and not serial_local:
+            raise UserInputError("--citations anchored só funciona com o modelo local e --jobs 1; "
+                                 "use --citations free para --jobs > 1 ou --endpoint")
+        self.citation_mode = opts.citation_mode or (self.template.meta.citations if serial_local else "free")
         if endpoint is not None:
             self.backend: _Backend = _EndpointBackend(endpoint, settings, opts.jobs, on_tokens)
         elif opts.jobs > 1:
@@ -395,7 +404,7 @@ class BatchRunner:
         return DraftRequest(template=o.template, document=document, document_label=label,
                             inputs=dict(o.template_inputs), prefill=o.prefill, temperature=o.temperature,
                             top_p=o.top_p, max_tokens=o.max_tokens, seed=self.seed, command="batch",
-                            check_citations=check)
+                            check_citations=check, citation_mode=self.citation_mode)
 
     # -- the per-document job ----------------------------------------------------------------------
     def _job(self, st: _DocState) -> Generator[list, list[GenOutput], GenOutput]:

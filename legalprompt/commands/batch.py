@@ -32,6 +32,8 @@ def register(sub) -> None:
     p.add_argument("--retry-errors", action="store_true",
                    help="tenta de novo os documentos que falharam numa execução anterior")
     p.add_argument("--no-check", action="store_true", help="não verificar as citações")
+    p.add_argument("--citations", choices=("anchored", "free"), dest="citations",
+                   help="citações: anchored (só as dos documentos de origem ou normas conhecidas, com artigo existente) ou free (padrão: o do template, anchored nos de redação); anchored exige --jobs 1 e o modelo local)")
     p.add_argument("--quiet", "-q", action="store_true", help="sem barra de progresso")
     add_model_args(p)
     add_json_arg(p)
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         prefill="" if args.no_prefill else args.prefill, template_inputs=parse_inputs(args.input),
         max_tokens=args.max_tokens, temperature=args.temperature, top_p=args.top_p, seed=args.seed,
         jobs=args.jobs, check_citations=not args.no_check, retry_errors=args.retry_errors, json=args.json,
-        progress=not args.quiet)
+        progress=not args.quiet, citation_mode=args.citations)
     # Expand the inputs before paying for the model load (a typo fails fast).
     from legalprompt.batch.readers import iter_documents
 

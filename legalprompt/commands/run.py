@@ -16,6 +16,8 @@ def register(sub) -> None:
     p.add_argument("--template", "-t", default="ementa", help="nome do template (padrão: ementa)")
     add_draft_args(p, seed_help="semente (mesma semente = mesma resposta)")
     p.add_argument("--no-check", action="store_true", help="não verificar as citações da resposta")
+    p.add_argument("--citations", choices=("anchored", "free"), dest="citations",
+                   help="citações: anchored (só as dos documentos de origem ou normas conhecidas, com artigo existente) ou free (padrão: o do template, anchored nos de redação)")
     add_model_args(p)
     add_json_arg(p)
     p.set_defaults(func=run)
@@ -51,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     req = DraftRequest(template=args.template, document=text, document_label=label,
                        inputs=parse_inputs(args.input), prefill="" if args.no_prefill else args.prefill,
                        temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens,
-                       seed=args.seed, check_citations=not args.no_check)
+                       seed=args.seed, check_citations=not args.no_check, citation_mode=args.citations)
     # Validate the template and parameters before paying for the model load.
     from legalprompt.techniques.templates import load_template
 
@@ -79,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         print_json({
             "output": d.output, "prefill": d.prefill, "template": prep.template.name,
             "model": engine.ref.name, "seed": d.seed, "stop_reason": d.stop_reason, "run_id": result.run_id,
-            "shape_ok": result.shape_ok,
+            "shape_ok": result.shape_ok, "citation_mode": prep.citation_mode,
             "usage": {"prompt_tokens": d.usage.prompt_tokens, "completion_tokens": d.usage.completion_tokens,
                       "cached_prompt_tokens": d.usage.cached_prompt_tokens},
             "timings": {"load_s": round(engine.load_s, 4),
@@ -95,10 +97,12 @@ def run(args: argparse.Namespace) -> int:
     d = result.done
     print(f"[{engine.ref.name} · {d.usage.prompt_tokens} tokens de prompt, {d.usage.completion_tokens} gerados · "
           f"1º token em {d.timings.time_to_first_token_s:.2f}s · {d.timings.generation_tokens_per_s:.1f} tokens/s · "
-          f"GPU: {engine.gpu_layers} camadas · semente {d.seed} · histórico #{result.run_id}]", file=sys.stderr)
+          f"GPU: {engine.gpu_layers} camadas · semente {d.seed} · citações {_MODE_LABEL[prep.citation_mode]} · "
+          f"histórico #{result.run_id}]", file=sys.stderr)
     return 0
 
 
+_MODE_LABEL = {"anchored": "ancoradas nas fontes", "free": "livres"}
 _LABEL = {"INCONSISTENT": "IMPOSSÍVEL", "UNVERIFIED": "NÃO VERIFICADA", "VERIFIED": "VERIFICADA"}
 
 

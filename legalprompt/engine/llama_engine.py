@@ -252,9 +252,13 @@ class Engine:
         return [Candidate(int(i), self._piece(int(i), special=True), float(probs[i])) for i in top]
 
     def generate(self, prompt: BuiltPrompt | list[int], params: SamplingParams,
-                 cancel: threading.Event | None = None, prefill: str | None = None) -> Iterator[TextEvent | DoneEvent]:
+                 cancel: threading.Event | None = None, prefill: str | None = None,
+                 guard=None) -> Iterator[TextEvent | DoneEvent]:
         """Stream the answer. The prefill is not re-emitted as text events (callers show it first);
-        DoneEvent.output is prefill + generated text."""
+        DoneEvent.output is prefill + generated text.
+
+        `guard`: a `legalprompt.citations.anchor.CitationGuard` (anchored citations), or None (free).
+        The guard's offsets count from the start of the prefill."""
         params.validate()
         if isinstance(prompt, BuiltPrompt):
             tokens = self.prompt_tokens(prompt)
@@ -266,17 +270,55 @@ class Engine:
             raise UserInputError("prompt vazio")
         self.check_fits(len(tokens), params.max_tokens)
         with self._lock:
-            yield from self._generate_locked(tokens, params, cancel, prefill)
+            yield from self._generate_locked(tokens, params, cancel, prefill, guard)
 
-    def _generate_locked(self, tokens, params, cancel, prefill):
+    def _logits(self):
+        import numpy as np
+
+        ptr = self._llama_cpp.llama_get_logits_ith(self.llm._ctx.ctx, -1)
+        return np.ctypeslib.as_array(ptr, shape=(self.llm.n_vocab(),))
+
+    def _anchored_choice(self, guard, context: str, params: SamplingParams, n_out: int) -> list[int]:
+        """Tokens to write instead of a refused one: the most probable candidates (from the logits the
+        refused token was sampled from) whose text the guard accepts, sampled at the request's
+        temperature; failing that, the shortest completion of the open citation into an allowed one.
+        Only called when a sampled token was refused, so its cost is paid inside citations only."""
+        import random
+
+        import numpy as np
+
+        logits = self._logits()
+        for k in (48, 1024):
+            k = min(k, logits.size)
+            top = np.argpartition(-logits, k - 1)[:k]
+            top = top[np.argsort(-logits[top])]
+            ok = [int(t) for t in top if not self.is_eog(int(t)) and guard.accepts(context, self._piece(int(t)))]
+            if ok:
+                break
+        if ok:
+            if params.temperature <= 0 or len(ok) == 1:
+                return [ok[0]]
+            z = np.array([logits[t] for t in ok], dtype=np.float64) / params.temperature
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            r = random.Random(params.seed * 1_000_003 + n_out).random()
+            return [ok[min(int(np.searchsorted(np.cumsum(p), r)), len(ok) - 1)]]
+        rest = guard.completion(context)
+        if rest:
+            return self.tokenize(rest, add_bos=False)
+        return [int(np.argmax(logits))]        # nothing fits and nothing completes: the prefill's own citation
+
+    def _generate_locked(self, tokens, params, cancel, prefill, guard=None):
         llm = self.llm
         t0 = time.perf_counter()
         reused = self._eval_reusing_prefix(tokens)
         t_prompt = time.perf_counter()
         llm.set_seed(params.seed)
+        sampler_args = dict(top_k=params.top_k, top_p=params.top_p, min_p=params.min_p, temp=params.temperature,
+                            repeat_penalty=params.repeat_penalty, reset=True)
         # The prompt is already evaluated, so generate() finds it cached and samples at once.
-        gen = llm.generate(tokens, top_k=params.top_k, top_p=params.top_p, min_p=params.min_p,
-                           temp=params.temperature, repeat_penalty=params.repeat_penalty, reset=True)
+        gen = llm.generate(tokens, **sampler_args)
+        context = list(tokens)     # what the context holds, for restarting generate() after an anchored choice
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         stops = params.stop
         hold = max((len(s) for s in stops), default=1) - 1
@@ -286,13 +328,29 @@ class Engine:
         n_out = 0
         t_first = None
         stop_reason = "length"
+        forced: list[int] = []     # tokens chosen by the citation guard, written before sampling resumes
         try:
-            for tok in gen:
+            while True:
+                chosen = bool(forced)
+                tok = forced.pop(0) if chosen else next(gen, None)
+                if tok is None:
+                    break
                 if t_first is None:
                     t_first = time.perf_counter()
                 if self.is_eog(tok):
                     stop_reason = "eos"
                     break
+                if guard is not None and not chosen and not guard.accepts(prefill + text, self._piece(tok)):
+                    # refused: the token was sampled but not evaluated; choose from the same logits
+                    gen.close()
+                    guard.refusals = getattr(guard, "refusals", 0) + 1
+                    forced = self._anchored_choice(guard, prefill + text, params, n_out)
+                    continue
+                context.append(tok)
+                if chosen:
+                    llm.eval([tok])            # a chosen token: evaluate it ourselves
+                    if not forced:             # sampling resumes from the cache, which holds `context` exactly
+                        gen = llm.generate(list(context), **sampler_args)
                 n_out += 1
                 pending_ids.append(tok)
                 text += decoder.decode(self._piece_bytes(tok))

@@ -71,6 +71,8 @@ class TemplateMeta(BaseModel):
     system: str | None = None
     sampling: SamplingDefaults = Field(default_factory=SamplingDefaults)
     check: OutputCheck | None = None
+    # anchored: while drafting, a citation may only be one of the sources or a shipped-table norm
+    citations: Literal["anchored", "free"] = "anchored"
 
 
 class PromptTemplate(BaseModel):
