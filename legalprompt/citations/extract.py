@@ -139,6 +139,39 @@ _NAME_STOP = {"turma", "tribunal", "pleno", "plenario", "secao", "camara", "cort
               "quarta", "quinta", "sexta", "setima", "oitava", "j.", "stf", "stj", "tst", "in", "e", "unanime"}
 
 
+# --------------------------------------------------------------------------- literal pre-filter
+
+# Every pattern but the named norms needs a digit (a number, an article, a date) within a short reach:
+# the text is scanned once for digits and those patterns run only on the windows around them, so a
+# page of prose without numbers costs one pass of a one-character class. The reach covers the longest
+# head before a number ("Agravo Regimental nos Embargos de Declaração no Recurso Especial nº") and the
+# longest tail after one (a spelled-out date, a court's full name).
+_DIGIT_RUN = re.compile(r"\d+")
+_BEFORE, _AFTER = 240, 160
+
+
+def digit_windows(text: str) -> list[tuple[int, int]]:
+    wins: list[tuple[int, int]] = []
+    n = len(text)
+    s0 = e0 = -1
+    for m in _DIGIT_RUN.finditer(text):
+        s, e = m.start() - _BEFORE, m.end() + _AFTER
+        if s <= e0:
+            e0 = e
+            continue
+        if e0 >= 0:
+            wins.append((max(0, s0), min(n, e0)))
+        s0, e0 = s, e
+    if e0 >= 0:
+        wins.append((max(0, s0), min(n, e0)))
+    return wins
+
+
+def _scan(pattern: re.Pattern, text: str, wins: list[tuple[int, int]]):
+    for s, e in wins:
+        yield from pattern.finditer(text, s, e)
+
+
 # --------------------------------------------------------------------------- legislation
 
 def _plural(text: str, start: int, end: int) -> bool:
@@ -291,12 +324,12 @@ def _parse_chain(text: str, pos: int, limit: int) -> tuple[int, list[str], int] 
     return last_end, articles, pos
 
 
-def _legislation(text: str) -> list[Citation]:
+def _legislation(text: str, wins: list[tuple[int, int]]) -> list[Citation]:
     C = compiled()
     rx = _rx()
     out: list[Citation] = []
     n = len(text)
-    for m in C.numbered.finditer(text):
+    for m in _scan(C.numbered, text, wins):
         c = _norm_from_numbered(m, text)
         out.append(c)
         pos = m.end()
@@ -320,7 +353,7 @@ def _legislation(text: str) -> list[Citation]:
         out.append(_norm_from_named(m))
     # provision chains, attached to the norm that follows them
     covered = -1          # triggers inside a chain already walked start no new walk (keeps it linear)
-    for t in rx["prov_trigger"].finditer(text):
+    for t in _scan(rx["prov_trigger"], text, wins):
         start = t.start()
         if start < covered:
             continue
@@ -369,11 +402,11 @@ def _cnj_normal(s: str) -> str | None:
 _CNJ_FORMAT = re.compile(r"\d{1,7}\s?-\s?\d{2}\.\d{4}\.\d\.\d{2}\.\d{4}$|\d{20}$")
 
 
-def _cases(text: str) -> list[Citation]:
+def _cases(text: str, wins: list[tuple[int, int]]) -> list[Citation]:
     C = compiled()
     rx = _rx()
     out: list[Citation] = []
-    for m in C.case_core.finditer(text):
+    for m in _scan(C.case_core, text, wins):
         cls_text = m.group("cls")
         entry = C.class_lookup.get(fold_key(cls_text)) or {}
         num = m.group("cnum")
@@ -402,15 +435,15 @@ def _cases(text: str) -> list[Citation]:
                 out.append(Citation(kind="case", text=text[s0:lm.end()], start=s0, end=lm.end(), case_class=c.case_class,
                                     court=c.court, number=lm.group("num"), uf=lm.group("uf")))
                 pos = lm.end()
-    for m in rx["old_trf"].finditer(text):
+    for m in _scan(rx["old_trf"], text, wins):
         out.append(Citation(kind="case", text=m.group(0), start=m.start(), end=m.end(), number=m.group(0)))
-    for m in rx["tjdft"].finditer(text):
+    for m in _scan(rx["tjdft"], text, wins):
         out.append(Citation(kind="case", text=m.group(0), start=m.start(), end=m.end(), court="TJDFT",
                             case_class=m.group(0)[-3:], number=m.group(0)))
-    for m in rx["cnj"].finditer(text):
+    for m in _scan(rx["cnj"], text, wins):
         out.append(Citation(kind="cnj", text=m.group(0), start=m.start(), end=m.end(), cnj=_cnj_normal(m.group(0)),
                             number=m.group(0)))
-    for m in rx["sumula"].finditer(text):
+    for m in _scan(rx["sumula"], text, wins):
         sw = fold_key(m.group("sw") or "sv")
         court = None
         if m.group("sv") or "vinculante" in sw:
@@ -434,7 +467,7 @@ def _cases(text: str) -> list[Citation]:
         nums = [_int_number(m.group("n1"))] + [_int_number(x) for x in re.findall(r"\d\.\d{3}|\d{1,4}", m.group("more") or "")]
         out.append(Citation(kind="sumula", text=m.group(0), start=m.start(), end=m.end(), court=court,
                             series=series, numbers=nums))
-    for m in rx["tema"].finditer(text):
+    for m in _scan(rx["tema"], text, wins):
         if not (m.group("pre") or m.group("q")):
             continue
         court = m.group("qc") or m.group("qc2")
@@ -538,7 +571,8 @@ def extract(text: str) -> list[Citation]:
     """All citations in `text`, ordered by start, non-overlapping; offsets index `text` itself."""
     if not isinstance(text, str):
         raise TypeError("extract() takes a str")
-    cands = _legislation(text) + _cases(text)
+    wins = digit_windows(text)
+    cands = _legislation(text, wins) + _cases(text, wins)
     cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Citation] = []
     last_end = -1

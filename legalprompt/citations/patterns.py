@@ -91,7 +91,7 @@ WB = r"(?<![\w])"      # start of a word
 WE = r"(?![\w])"       # end of a word
 
 # "nºs", "n.ºs", "números": the plural sign of an enumeration ("Leis nºs 8.078/1990 e 10.406/2002")
-NUM_SIGN = r"(?:(?i:n(?:[º°o]s?|\.\s?[º°o]s?|r\.|[úu]meros?|\.)|N\.?\s?[º°]s?)\.?\s?:?\s?)"
+NUM_SIGN = r"(?:(?i:n(?:[º°]s?|o|\.\s?[º°o]s?|r\.|[úu]meros?|\.)|N\.?\s?[º°]s?)\.?\s?:?\s?)"
 # Process numbers from before the CNJ unified number (Resolução 65/2008), as courts wrote them.
 PRE_CNJ_NUMBER = (
     r"|\d{4}\.\d{2}\.\d{2}\.\d{6}-\d"                                  # TRF: 2001.61.00.012345-6
