@@ -372,6 +372,13 @@ class Engine:
         finally:
             gen.close()
         text += decoder.decode(b"", final=True) if stop_reason != "stop" else ""
+        if guard is not None and stop_reason == "length":
+            # the budget ran out inside a citation ("art. 52 da Lei nº 8."): finish it as an allowed one
+            # rather than leave a number that reads as another norm; a few tokens past max_tokens
+            rest = guard.completion(prefill + text) if guard.violation(prefill + text + " ") >= len(prefill) else None
+            if rest:
+                text += rest
+                pending_ids += self.tokenize(rest, add_bos=False)
         if len(text) > emitted:
             yield TextEvent(text[emitted:], pending_ids)
         t_end = time.perf_counter()
