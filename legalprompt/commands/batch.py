@@ -52,6 +52,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError(f"--jobs deve ser 1 ou mais (recebi {args.jobs})")
     if args.retries < 0:
         raise UserInputError(f"--retries deve ser 0 ou mais (recebi {args.retries})")
+    if args.citations == "anchored" and (args.jobs > 1 or args.endpoint):
+        raise UserInputError("--citations anchored só funciona com o modelo local e --jobs 1; "
+                             "use --citations free para --jobs > 1 ou --endpoint")
     load_template(args.template)  # refuse an unknown template before loading the model
     opts = BatchOptions(
         inputs=args.inputs, template=args.template, out_dir=Path(args.out),
