@@ -36,7 +36,9 @@ _ART_CONN = (" da ", " do ", ", da ", ", do ")
 _WINDOW = 120               # how far back an open citation may start
 _ART_LEAVE = re.compile(r"(?:art\.?|artigos?|arts\.)\s?\d[\d.]*º?,?\s+d[aoe]s?\s+")
 _RELATOR = re.compile(r"rel(?:\.|ator|atora)\s?:?\s?(?:o\s|a\s)?(?:min\.|ministr[oa]|des\.|desembargador[a]?)\s?:?\s$")
-_TAIL = re.compile(r"\s?/\s?[A-Z]|\s+d[oa]s?\s+(?:[A-Z]{2}|Superior|Supremo|Tribunal)|,?\s+Rel[.a]")
+# a parenthesised name after a norm is part of it for the checker ("Código de Processo Penal (CPC)" is one
+# citation, INCONSISTENT): only the forms with an alias of the same norm are allowed
+_TAIL = re.compile(r"\s?/\s?[A-Z]|\s+d[oa]s?\s+(?:[A-Z]{2}|Superior|Supremo|Tribunal)|,?\s+Rel[.a]|\s?\(\s?[A-ZÀ-Ý]")
 _STARTS = re.compile(r"(?<![\w])[^\W\d]|(?<![\w/.,-])\d")
 
 
@@ -111,10 +113,20 @@ def _table_tries() -> tuple[_Trie, _Trie, int]:
     if _TABLE_TRIES is None:
         literal, norms, top = _Trie(), _Trie(), 0
         for key, k in tables.known_norms().items():
-            for f in _key_forms(key, k.kind, k.number, k.date.year):
+            forms = _key_forms(key, k.kind, k.number, k.date.year)
+            abbrs = [a for a in _names_of(key) if re.fullmatch(r"[A-Z][A-Za-z]{1,6}(?:/\d{2,4})?", a)]
+            for f in forms:
                 literal.add(f)
                 if k.articles:
                     norms.add(f, k.articles)
+            named = [f for f in _names_of(key) if f not in abbrs]
+            numbered = [f for f in forms if re.search(r" nº \S+/\d{4}$", f)]
+            for f in named + numbered:                 # "Lei nº 8.078/1990 (CDC)", "Código Penal (CP)"
+                for a in abbrs:
+                    if a != f:
+                        literal.add(f"{f} ({a})")
+                        if k.articles:
+                            norms.add(f"{f} ({a})", k.articles)
             top = max(top, k.articles or 0)
         for f in _names_of("constituicao:1988"):
             literal.add(f)

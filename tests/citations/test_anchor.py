@@ -67,3 +67,10 @@ def test_an_open_citation_is_detected_for_completion(guard):
     rest = guard.completion(text)
     assert rest and writes(guard, text, rest + " ")
     assert guard.violation("Em síntese, nos termos do art. 14 do CDC" + " ") < 0
+
+
+def test_a_parenthesised_alias_must_name_the_same_norm(guard):
+    # seen in the compare run: "art. 312 do Código de Processo Penal (CPC)", which the checker calls INCONSISTENT
+    assert not writes(guard, "nos termos do art. 312 do Código de Processo Penal", " (CPC)")
+    assert writes(guard, "nos termos do art. 312 do Código de Processo Penal", " (CPP)")
+    assert writes(guard, "nos termos do art. 312 do Código de Processo Penal", " (fls. 3)")
