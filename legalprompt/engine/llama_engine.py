@@ -288,7 +288,7 @@ class Engine:
         import numpy as np
 
         logits = self._logits()
-        for k in (48, 1024):
+        for k in (32, 256):
             k = min(k, logits.size)
             top = np.argpartition(-logits, k - 1)[:k]
             top = top[np.argsort(-logits[top])]
