@@ -20,6 +20,7 @@ from legalprompt.errors import LegalPromptError, UserInputError
 from legalprompt.store.history import History
 from legalprompt.techniques.templates import PromptTemplate, load_template
 
+CITATION_MODES = ("anchored", "free")
 _SAVE_EVERY_S = 1.0  # partial output is written to the history this often while generating
 
 
@@ -39,6 +40,7 @@ class DraftRequest:
     check_citations: bool = True
     thinking: bool = False  # let a reasoning model think before the prefill (see staged_reasoning)
     staged: bool | None = None  # staged priming: None = when the template declares a skeleton and a prefill is used
+    citation_mode: str | None = None  # "anchored" | "free"; None: the template's (anchored by default)
 
 
 @dataclass
@@ -52,6 +54,9 @@ class PreparedDraft:
     params: SamplingParams
     inputs: dict[str, Any] = field(default_factory=dict)
     staged: bool = False
+    citation_mode: str = "free"
+    allowed: Any = None        # legalprompt.citations.anchor.AllowedCitations when anchored
+    guard: Any = None          # the CitationGuard of the last stream (its `refusals` count)
 
     @property
     def skeleton_titles(self) -> list[str] | None:
@@ -102,6 +107,7 @@ class Drafter:
         self.settings = settings
         self.history = history
         self._model_sha: str | None = None
+        self._allowed: dict[str, Any] = {}   # document sha256 -> AllowedCitations (built once per document)
 
     def model_sha256(self) -> str:
         if self._model_sha is None:
@@ -135,7 +141,23 @@ class Drafter:
                         for st in [template.meta.skeleton.header, *template.meta.skeleton.sections])
         # With --thinking the reasoning and the answer share the context, each up to max_tokens.
         self.engine.check_fits(len(tokens), params.max_tokens * (2 if prompt.thinking else 1) + extra)
-        return PreparedDraft(req, template, user_text, prefill, prompt, tokens, params, inputs, staged)
+        mode = req.citation_mode or template.meta.citations
+        if mode not in CITATION_MODES:
+            raise UserInputError(f"modo de citações desconhecido: {mode!r} (use {' ou '.join(CITATION_MODES)})")
+        allowed = self.allowed_citations(req.document) if mode == "anchored" else None
+        return PreparedDraft(req, template, user_text, prefill, prompt, tokens, params, inputs, staged,
+                             citation_mode=mode, allowed=allowed)
+
+    def allowed_citations(self, document: str):
+        """The citations an anchored draft of `document` may write, built once per document."""
+        from legalprompt.citations.anchor import AllowedCitations
+
+        key = hashlib.sha256(document.encode("utf-8", "surrogatepass")).hexdigest()
+        if key not in self._allowed:
+            if len(self._allowed) >= 8:
+                self._allowed.pop(next(iter(self._allowed)))
+            self._allowed[key] = AllowedCitations([document])
+        return self._allowed[key]
 
     def start_record(self, prep: PreparedDraft) -> int | None:
         """The history row of a request, written before generation starts (None without a history): what
@@ -150,7 +172,7 @@ class Drafter:
             model_name=self.engine.ref.name, model_sha256=self.model_sha256(), inputs=dict(req.inputs),
             document_path=req.document_path,
             document_sha256=hashlib.sha256(req.document.encode("utf-8", "surrogatepass")).hexdigest(),
-            **({"skeleton": prep.skeleton_titles} if prep.staged else {}))
+            citation_mode=prep.citation_mode, **({"skeleton": prep.skeleton_titles} if prep.staged else {}))
 
     def stream(self, prep: PreparedDraft, cancel: threading.Event | None = None,
                on_reasoning: Callable[[str], None] | None = None) -> Iterator[TextEvent | DraftResult]:
@@ -164,20 +186,25 @@ class Drafter:
         reasoning: list[str] = []
         last_save = time.monotonic()
         staged_record = None
+        guard = None
+        if prep.allowed is not None:
+            from legalprompt.citations.anchor import CitationGuard
+
+            guard = prep.guard = CitationGuard(prep.allowed)
         try:
             if prep.staged:
                 from legalprompt.techniques.staging import StagedResult, staged_generate
 
                 staged_record = StagedResult()
                 events = staged_generate(self.engine, prep.template, prep.inputs, prep.user_text, prep.prefill,
-                                         prep.params, cancel, staged_record)
+                                         prep.params, cancel, staged_record, guard=guard)
             else:
                 tokens = prep.tokens
                 if prep.prompt.thinking:
                     tokens = staged_reasoning(self.engine, prep, cancel, reasoning, on_reasoning)
                     if cancel is not None and cancel.is_set():
                         raise KeyboardInterrupt
-                events = self.engine.generate(tokens, prep.params, cancel, prefill=prep.prefill)
+                events = self.engine.generate(tokens, prep.params, cancel, prefill=prep.prefill, guard=guard)
             done: DoneEvent | None = None
             for ev in events:
                 if isinstance(ev, TextEvent):

@@ -56,7 +56,7 @@ def test_json_shape_and_offsets_latin1(tmp_path, capsys):
     cits = data["citations"]
     assert [c["kind"] for c in cits] == ["legislation", "sumula", "cnj"]
     for c in cits:
-        assert set(c) == {"kind", "text", "start", "end", "verdict", "in_sources", "reasons"}
+        assert set(c) == {"kind", "text", "start", "end", "verdict", "in_sources", "checks", "reasons"}
         assert text[c["start"]:c["end"]] == c["text"]
     assert cits[0]["verdict"] == "INCONSISTENT"
     assert cits[0]["reasons"][0]["code"] == "ARTICLE_OUT_OF_RANGE"

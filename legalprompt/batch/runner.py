@@ -58,6 +58,7 @@ class BatchOptions:
     retry_errors: bool = False
     json: bool = False
     progress: bool = True
+    citation_mode: str | None = None    # None: the template's; anchored needs the serial local backend
 
 
 @dataclass
@@ -371,6 +372,14 @@ class BatchRunner:
         self.seed = seed
         self.progress: Progress | None = None
         on_tokens = self._on_tokens
+        # Anchoring chooses tokens one sequence at a time, in the local engine: the batched decoder and a
+        # remote server cannot, so there the template's default falls back to free (said in the history)
+        # and an explicit --citations anchored is refused.
+        serial_local = endpoint is None and opts.jobs == 1
+        if opts.citation_mode == "anchored" and not serial_local:
+            raise UserInputError("--citations anchored só funciona com o modelo local e --jobs 1; "
+                                 "use --citations free para --jobs > 1 ou --endpoint")
+        self.citation_mode = opts.citation_mode or (self.template.meta.citations if serial_local else "free")
         if endpoint is not None:
             self.backend: _Backend = _EndpointBackend(endpoint, settings, opts.jobs, on_tokens)
         elif opts.jobs > 1:
@@ -399,7 +408,8 @@ class BatchRunner:
                             document_path=str(path.resolve()) if path is not None else None,
                             inputs=dict(o.template_inputs), prefill=o.prefill, temperature=o.temperature,
                             top_p=o.top_p, max_tokens=o.max_tokens, seed=self.seed, command="batch",
-                            check_citations=check, staged=False)  # the parallel decoder has no stages: same path for every --jobs
+                            check_citations=check, staged=False,  # the parallel decoder has no stages
+                            citation_mode=self.citation_mode)
 
     # -- the per-document job ----------------------------------------------------------------------
     def _job(self, st: _DocState) -> Generator[list, list[GenOutput], GenOutput]:

@@ -86,7 +86,15 @@ def _rx() -> dict[str, re.Pattern]:
     rx["attach_adj"] = re.compile(r"(?i:mesm[oa]|referid[oa]|citad[oa]|aludid[oa]|novel|atual|vigente)\s+")
     rx["em_seu"] = re.compile(r",?\s+(?i:em\s+seus?|em\s+sua|no\s+seu|nos\s+seus|em)\s+(?=(?i:art))")
     rx["list_cont"] = re.compile(
-        r"\s?(?:,|(?i:e))\s+" + NUM_SIGN + r"?\s?(?P<num>\d{1,3}(?:\.\d{3}){1,3}|\d{1,6})\s?/\s?(?P<year>\d{4}|\d{2})(?![\d])")
+        r"\s?(?:,|(?i:e))\s+" + NUM_SIGN + r"?\s?(?P<num>\d{1,3}(?:\.\d{3}){1,3}|\d{1,6})(?:\s?/\s?(?P<year>\d{4}|\d{2}))?(?![\d/])")
+    # "Mandados de Segurança 26.602, 26.603 e 26.604", "Recursos Especiais nºs 1.111.111/SP e 1.222.222/RJ"
+    rx["case_cont"] = re.compile(
+        r"\s?(?:,|(?i:e))\s+" + NUM_SIGN + r"?\s?(?P<num>\d{1,3}(?:\.\d{3}){1,3}(?:/(?:19|20)?\d{2}(?![\d]))?|\d{1,7}(?:/(?:19|20)?\d{2}(?![\d]))?)"
+        r"(?:\s?[/-]\s?(?P<uf>" + "|".join(C.ufs) + r")(?![\w]))?(?![\d])")
+    # a plural head: its first word is a plural noun ("Leis", "Mandados", "Acórdãos") or its sign is ("nºs")
+    rx["plural"] = re.compile(r"^[A-ZÀ-Ýa-zà-ÿ]{2,}[sS](?![\w])|(?i:n\.?\s?[º°o]s|n[úu]meros)\s?$")
+    rx["old_trf"] = re.compile(r"(?<![\w.])\d{4}\.\d{2}\.\d{2}\.\d{6}-\d(?![\w])")
+    rx["paren_alias"] = re.compile(r"\s?\(\s?(?P<alias>[^()\n]{2,60}?)\s?\)")
     rx["cnj"] = re.compile(
         r"(?<![\w.-])(?P<n>\d{1,7})\s?-\s?(?P<dd>\d{2})\.(?P<y>\d{4})\.(?P<j>\d)\.(?P<tr>\d{2})\.(?P<o>\d{4})(?![\w]|\.\d)")
     rx["tjdft"] = re.compile(r"(?<![\w])(?:19|20)\d{12}[A-Z]{3}(?![\w])")
@@ -96,9 +104,10 @@ def _rx() -> dict[str, re.Pattern]:
     rx["sumula"] = re.compile(
         WB + r"(?:(?P<sv>SV)|(?P<sw>(?i:s[úu]mulas?(?:\s+vinculantes?)?|enunciados?(?:\s+administrativos?)?|verbetes?"
         r"|orienta[çc](?:[ãa]o|[õo]es)\s+jurisprudencia(?:l|is)|OJs?)))"
-        r"\s?" + NUM_SIGN + r"?\s?(?P<n1>\d{1,4})(?![\d/.,]\d)"
-        r"(?P<more>(?:\s?(?:,|(?i:e))\s?" + NUM_SIGN + r"?\s?\d{1,4}(?![\d/.,]\d)){0,10})"
-        r"(?P<tail>" + court_tail + r"|\s?(?i:da\s+S\.?B?DI-?\s?[12I]+))?")
+        r"(?:\s?-\s?(?P<ojsdi>(?i:S\.?B?DI-?\s?[12I]+))\s?-\s?|\s?)" + NUM_SIGN + r"?\s?(?P<n1>\d\.\d{3}|\d{1,4})(?![\d/.,]\d)"
+        r"(?P<more>(?:\s?(?:,|(?i:e))\s?" + NUM_SIGN + r"?\s?(?:\d\.\d{3}|\d{1,4})(?![\d/.,]\d)){0,10})"
+        r"(?P<tail>" + court_tail + r"|\s?(?i:da\s+S\.?B?DI-?\s?[12I]+|da\s+Subse[çc][ãa]o\s+I+\s+Especializada\s+em\s+Diss[íi]dios\s+Individuais"
+        r"|do\s+Tribunal\s+Pleno))?")
     rx["tema"] = re.compile(
         WB + r"(?P<tw>(?i:temas?)(?:\s+(?P<pre>(?i:repetitivos?|d[ae]\s+repercuss[ãa]o\s+geral)))?)"
         r"\s?" + NUM_SIGN + r"?\s?(?P<n>\d{1,3}\.\d{3}|\d{1,4})(?![\d])"
@@ -130,7 +139,47 @@ _NAME_STOP = {"turma", "tribunal", "pleno", "plenario", "secao", "camara", "cort
               "quarta", "quinta", "sexta", "setima", "oitava", "j.", "stf", "stj", "tst", "in", "e", "unanime"}
 
 
+# --------------------------------------------------------------------------- literal pre-filter
+
+# Every pattern but the named norms needs a digit (a number, an article, a date) within a short reach:
+# the text is scanned once for digits and those patterns run only on the windows around them, so a
+# page of prose without numbers costs one pass of a one-character class. The reach covers the longest
+# head before a number ("Agravo Regimental nos Embargos de Declaração no Recurso Especial nº") and the
+# longest tail after one (a spelled-out date, a court's full name).
+_DIGIT_RUN = re.compile(r"\d+")
+_BEFORE, _AFTER = 240, 160
+
+
+def digit_windows(text: str) -> list[tuple[int, int]]:
+    wins: list[tuple[int, int]] = []
+    n = len(text)
+    s0 = e0 = -1
+    for m in _DIGIT_RUN.finditer(text):
+        s, e = m.start() - _BEFORE, m.end() + _AFTER
+        if s <= e0:
+            e0 = e
+            continue
+        if e0 >= 0:
+            wins.append((max(0, s0), min(n, e0)))
+        s0, e0 = s, e
+    if e0 >= 0:
+        wins.append((max(0, s0), min(n, e0)))
+    return wins
+
+
+def _scan(pattern: re.Pattern, text: str, wins: list[tuple[int, int]]):
+    for s, e in wins:
+        yield from pattern.finditer(text, s, e)
+
+
 # --------------------------------------------------------------------------- legislation
+
+def _plural(text: str, start: int, end: int) -> bool:
+    head = text[start:end]
+    if re.match(r"[A-Z]{2,}S\b", head):          # "MS", "ADIS": an abbreviation, not a plural
+        return bool(re.search(r"(?i:n\.?\s?[º°o]s|n[úu]meros)\s?$", head))
+    return bool(_rx()["plural"].search(head))
+
 
 @lru_cache(maxsize=1)
 def _local_qualifiers() -> frozenset[str]:
@@ -275,18 +324,20 @@ def _parse_chain(text: str, pos: int, limit: int) -> tuple[int, list[str], int] 
     return last_end, articles, pos
 
 
-def _legislation(text: str) -> list[Citation]:
+def _legislation(text: str, wins: list[tuple[int, int]]) -> list[Citation]:
     C = compiled()
     rx = _rx()
     out: list[Citation] = []
     n = len(text)
-    for m in C.numbered.finditer(text):
+    for m in _scan(C.numbered, text, wins):
         c = _norm_from_numbered(m, text)
         out.append(c)
         pos = m.end()
+        # a plural head ("Leis nºs", "Decretos-Leis") lists numbers without years too
+        plural = _plural(text, m.start(), m.start("num") if m.group("num") else m.start())
         while True:          # "Leis 3.318/2004, 3.355/2004 e 3.782/2006"
             lm = rx["list_cont"].match(text, pos, min(n, pos + 40))
-            if not lm:
+            if not lm or (lm.group("year") is None and not plural):
                 break
             out.append(Citation(kind="legislation", text=lm.group(0).lstrip(" ,e").lstrip(), start=0, end=lm.end(),
                                 norm_kind=c.norm_kind, norm_number=_int_number(lm.group("num")),
@@ -302,7 +353,7 @@ def _legislation(text: str) -> list[Citation]:
         out.append(_norm_from_named(m))
     # provision chains, attached to the norm that follows them
     covered = -1          # triggers inside a chain already walked start no new walk (keeps it linear)
-    for t in rx["prov_trigger"].finditer(text):
+    for t in _scan(rx["prov_trigger"], text, wins):
         start = t.start()
         if start < covered:
             continue
@@ -351,14 +402,16 @@ def _cnj_normal(s: str) -> str | None:
 _CNJ_FORMAT = re.compile(r"\d{1,7}\s?-\s?\d{2}\.\d{4}\.\d\.\d{2}\.\d{4}$|\d{20}$")
 
 
-def _cases(text: str) -> list[Citation]:
+def _cases(text: str, wins: list[tuple[int, int]]) -> list[Citation]:
     C = compiled()
     rx = _rx()
     out: list[Citation] = []
-    for m in C.case_core.finditer(text):
+    for m in _scan(C.case_core, text, wins):
         cls_text = m.group("cls")
         entry = C.class_lookup.get(fold_key(cls_text)) or {}
         num = m.group("cnum")
+        if entry.get("pre_cnj_only") and not re.fullmatch(r"\d{3}\.\d{3}/(?:19|20)\d{2}-\d", num):
+            continue
         c = Citation(kind="case", text=m.group(0), start=m.start(), end=m.end(), case_class=entry.get("id", cls_text),
                      court=entry.get("court"), number=num, uf=m.group("uf"))
         if _CNJ_FORMAT.match(num):
@@ -372,13 +425,25 @@ def _cases(text: str) -> list[Citation]:
         if m.group("suf"):
             c.incidents += [s for s in re.split(r"[\s-]+", m.group("suf").strip()) if s]
         out.append(c)
-    for m in rx["tjdft"].finditer(text):
+        if _plural(text, m.start("cls"), m.start("cnum")):
+            pos = m.end()
+            while True:
+                lm = rx["case_cont"].match(text, pos, min(len(text), pos + 40))
+                if not lm:
+                    break
+                s0 = lm.start("num")
+                out.append(Citation(kind="case", text=text[s0:lm.end()], start=s0, end=lm.end(), case_class=c.case_class,
+                                    court=c.court, number=lm.group("num"), uf=lm.group("uf")))
+                pos = lm.end()
+    for m in _scan(rx["old_trf"], text, wins):
+        out.append(Citation(kind="case", text=m.group(0), start=m.start(), end=m.end(), number=m.group(0)))
+    for m in _scan(rx["tjdft"], text, wins):
         out.append(Citation(kind="case", text=m.group(0), start=m.start(), end=m.end(), court="TJDFT",
                             case_class=m.group(0)[-3:], number=m.group(0)))
-    for m in rx["cnj"].finditer(text):
+    for m in _scan(rx["cnj"], text, wins):
         out.append(Citation(kind="cnj", text=m.group(0), start=m.start(), end=m.end(), cnj=_cnj_normal(m.group(0)),
                             number=m.group(0)))
-    for m in rx["sumula"].finditer(text):
+    for m in _scan(rx["sumula"], text, wins):
         sw = fold_key(m.group("sw") or "sv")
         court = None
         if m.group("sv") or "vinculante" in sw:
@@ -394,12 +459,15 @@ def _cases(text: str) -> list[Citation]:
             court = C.court_lookup.get(fold_key(ct), court)
         if sw.startswith("enunciado") and series == "sumula" and not ct:
             continue             # "enunciado 5" alone is too vague (FONAJE, CJF, ...)
-        if sw.startswith("oj") and not m.group("tail"):
+        tail = fold_key(m.group("tail") or m.group("ojsdi") or "")
+        if sw.startswith("oj") and not tail:
             continue
-        nums = [int(m.group("n1"))] + [int(x) for x in re.findall(r"\d{1,4}", m.group("more") or "")]
+        if series == "oj_sdi1" and ("pleno" in tail or re.search(r"di-?\s?(?:2|ii)\b", tail)):
+            series = "oj_other"          # OJs of the SBDI-2 or of the Tribunal Pleno: another numbering
+        nums = [_int_number(m.group("n1"))] + [_int_number(x) for x in re.findall(r"\d\.\d{3}|\d{1,4}", m.group("more") or "")]
         out.append(Citation(kind="sumula", text=m.group(0), start=m.start(), end=m.end(), court=court,
                             series=series, numbers=nums))
-    for m in rx["tema"].finditer(text):
+    for m in _scan(rx["tema"], text, wins):
         if not (m.group("pre") or m.group("q")):
             continue
         court = m.group("qc") or m.group("qc2")
@@ -475,11 +543,36 @@ def _clean_name(raw: str, start: int) -> Span | None:
 
 # --------------------------------------------------------------------------- public API
 
+def _merge_aliases(text: str, cits: list[Citation]) -> list[Citation]:
+    """"Código de Processo Penal (CPC)", "Lei nº 8.078/1990 (CDC)": a norm followed by another name of a
+    norm that fills a pair of parentheses is one citation; the checker compares the two names."""
+    out: list[Citation] = []
+    paren = _rx()["paren_alias"]
+    i = 0
+    while i < len(cits):
+        c = cits[i]
+        nxt = cits[i + 1] if i + 1 < len(cits) else None
+        if c.kind == "legislation" and nxt is not None and nxt.kind == "legislation" and not nxt.provisions:
+            m = paren.match(text, c.end, min(len(text), c.end + 70))
+            if m and m.start("alias") == nxt.start and m.end("alias") == nxt.end:
+                c.alias_text, c.alias_key = nxt.text, nxt.norm_key
+                c.core_end = c.end               # the identifier is the norm, without the alias
+                c.end = m.end()
+                c.text = text[c.start:c.end]
+                out.append(c)
+                i += 2
+                continue
+        out.append(c)
+        i += 1
+    return out
+
+
 def extract(text: str) -> list[Citation]:
     """All citations in `text`, ordered by start, non-overlapping; offsets index `text` itself."""
     if not isinstance(text, str):
         raise TypeError("extract() takes a str")
-    cands = _legislation(text) + _cases(text)
+    wins = digit_windows(text)
+    cands = _legislation(text, wins) + _cases(text, wins)
     cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Citation] = []
     last_end = -1
@@ -487,8 +580,9 @@ def extract(text: str) -> list[Citation]:
         if c.start >= last_end and c.end > c.start:
             kept.append(c)
             last_end = c.end
+    kept = _merge_aliases(text, kept)
     for i, c in enumerate(kept):
-        c.core_start, c.core_end = c.start, c.end
+        c.core_start, c.core_end = c.start, (c.core_end if c.alias_text else c.end)
         if c.kind == "case":
             nxt = kept[i + 1].start if i + 1 < len(kept) else len(text)
             _attach_meta(text, c, nxt)

@@ -78,6 +78,8 @@ class Citation:
     local: bool = False                        # state, district or municipal norm
     articles: list[str] = field(default_factory=list)
     provisions: str | None = None
+    alias_text: str | None = None              # "Código de Processo Penal (CPC)": "CPC"
+    alias_key: str | None = None               # the norm the parenthesised alias itself names
 
     def __post_init__(self) -> None:
         if self.core_start < 0:
@@ -106,6 +108,7 @@ class CheckedCitation:
     verdict: Verdict
     in_sources: bool | None
     reasons: list[Reason]
+    checks: list[str] = field(default_factory=list)   # what was checked: "norma conhecida", "consta da fonte", ...
 
     kind = property(lambda self: self.citation.kind)
     text = property(lambda self: self.citation.text)
@@ -114,7 +117,7 @@ class CheckedCitation:
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "text": self.text, "start": self.start, "end": self.end,
-                "verdict": self.verdict.value, "in_sources": self.in_sources,
+                "verdict": self.verdict.value, "in_sources": self.in_sources, "checks": list(self.checks),
                 "reasons": [r.to_dict() for r in self.reasons]}
 
 

@@ -90,7 +90,17 @@ def abbr_regex(abbrs: list[str]) -> str:
 WB = r"(?<![\w])"      # start of a word
 WE = r"(?![\w])"       # end of a word
 
-NUM_SIGN = r"(?:(?i:n(?:[º°o]|\.\s?[º°o]|r\.|úmero|\.)|N\.?\s?[º°])\.?\s?:?\s?)"
+# "nºs", "n.ºs", "números": the plural sign of an enumeration ("Leis nºs 8.078/1990 e 10.406/2002")
+NUM_SIGN = r"(?:(?i:n(?:[º°]s?|o|\.\s?[º°o]s?|r\.|[úu]meros?|\.)|N\.?\s?[º°]s?)\.?\s?:?\s?)"
+# Process numbers from before the CNJ unified number (Resolução 65/2008), as courts wrote them.
+PRE_CNJ_NUMBER = (
+    r"|\d{4}\.\d{2}\.\d{2}\.\d{6}-\d"                                  # TRF: 2001.61.00.012345-6
+    r"|\d{2}\.\d{2}\.\d{5,6}-\d"                                       # TRF, 1990s: 96.03.012345-6
+    r"|\d{3}\.\d{2}\.\d{6}-\d"                                         # TJSP: 994.09.123456-7
+    r"|(?:19|20)\d{2}\.\d{3}\.\d{4,6}(?![\d.])"                        # TJRJ: 2003.001.12345
+    r"|\d{1,3}(?:\.\d{3})?/(?:19|20)\d{2}-\d{3}-\d{2}-\d{2}(?:\.\d)?"  # TST: 123.456/2003-900-02-00.1
+    r"|\d{3}\.\d{3}/(?:19|20)\d{2}-\d"                                 # TCU: TC 012.345/2004-5
+)
 DATE_NUM = r"(?P<{p}d>\d{{1,2}})\s?[/.-]\s?(?P<{p}m>\d{{1,2}})\s?[/.-]\s?(?P<{p}y>\d{{4}}|\d{{2}})(?!\d)"
 
 
@@ -126,6 +136,7 @@ class Compiled:
     court_lookup: dict[str, str]
     court_re: str
     ufs: frozenset
+    alias_keys: dict[str, set[str]] = field(default_factory=dict)   # folded name -> every norm it can mean
     extra: dict = field(default_factory=dict)
 
 
@@ -177,6 +188,7 @@ def compiled() -> Compiled:
     # ---------------- legislation: named norms and codes ("CPC", "Código Civil", "Carta Magna")
     standalone_abbr = set(db["standalone_abbreviations"])
     named_lookup: dict[str, NamedNorm] = {}
+    alias_keys: dict[str, set[str]] = {}
     name_list, abbr_alone, abbr_attach = [], [], []
     regex_names: list[tuple[str, NamedNorm]] = []
     for entry in db["named_norms"]:
@@ -187,12 +199,15 @@ def compiled() -> Compiled:
             else:
                 name_list.append(n)
                 named_lookup[fold_key(n)] = nn
+        for n in entry["names"] + entry["abbr"]:
+            alias_keys.setdefault(fold_key(n), set()).add(nn.key)
         for a in entry["abbr"]:
             named_lookup[fold_key(a)] = nn
             (abbr_alone if a in standalone_abbr else abbr_attach).append(a)
     for row in known:
         key = f"{row['kind']}:{row['number']}"
         for n in [row["nickname"], *row["aliases"]]:
+            alias_keys.setdefault(fold_key(n), set()).add(key)
             if re.match(r"(?i)(lei|lc|ec|decreto)\b\.?\s*(n|\d)", n):
                 continue                       # "Lei 8.112", "EC 45/2004": found by the numbered pattern
             nn = NamedNorm(key)
@@ -237,6 +252,7 @@ def compiled() -> Compiled:
         r"|\d\.\d{4}\.\d{2}\.\d{6}-\d(?:/\d{3})?"                    # TJMG
         r"|\d{20}"                                                   # CNJ without punctuation
         r"|(?:19|20)\d{12}[A-Z]{3}"                                  # TJDFT
+        + PRE_CNJ_NUMBER +
         r"|\d{1,3}(?:\.\d{3}){1,3}(?:-\d(?!\d))?(?:/(?:19|20)?\d{2}(?![\d]))?"
         r"|\d{1,14}(?:-\d(?!\d))?(?:/(?:19|20)?\d{2}(?![\d]))?"
         r")"
@@ -246,7 +262,7 @@ def compiled() -> Compiled:
         # A spelled-out class takes no period before its number: "RECURSO DE REVISTA. 1. ..." is an ementa's
         # subject followed by its first numbered point, not a case; "REsp. 1.234" is a case.
         + r"(?P<cls>" + names_regex(cls_names) + r"(?![\w])|" + abbr_regex(cls_abbr) + r"(?![\w])\.?)"
-        + r"(?:\s?-\s?(?i:cv|cr))?" + r"(?:\s?-\s?|\s?)" + NUM_SIGN + r"?\s?" + case_number + r"(?![\d])"
+        + r"(?:\s?-\s?(?i:cv|cr))?" + r"(?:\s(?:TCU|TST|STJ|STF)(?![\w]))?" + r"(?:\s?-\s?|\s?)" + NUM_SIGN + r"?\s?" + case_number + r"(?![\d])"
         + suffix_inc
         + r"(?:(?P<ufsep>\s?[/-]\s?|\s)(?P<uf>" + uf_re + r")(?![\w]))?"
     )
@@ -263,4 +279,5 @@ def compiled() -> Compiled:
     court_re = "(?:" + "|".join(a for a in court_alts if a) + r")(?![\w])"
     return Compiled(numbered=numbered, named=named, named_attach=named_attach, named_lookup=named_lookup,
                     named_regex_keys=named_regex_keys, kind_lookup=kind_lookup, case_core=case_core,
-                    class_lookup=class_lookup, court_lookup=court_lookup, court_re=court_re, ufs=frozenset(ufs))
+                    class_lookup=class_lookup, court_lookup=court_lookup, court_re=court_re, ufs=frozenset(ufs),
+                    alias_keys=alias_keys)

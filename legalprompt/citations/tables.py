@@ -116,3 +116,11 @@ def sumula_series() -> dict[tuple[str, str], SumulaSeries]:
     return {(r["court"], r["kind"]): SumulaSeries(r["court"], r["kind"], int(r["max_number"]), _d(r["as_of"]),
                                                   r["closed"] == "True", int(r["growth_per_year"]), r["confidence"])
             for r in _csv("sumulas.csv")}
+
+
+@lru_cache(maxsize=1)
+def cf_provisions() -> dict[str, dict[str, dict]]:
+    """{"cf"|"adct": {article: {"incisos": n, "paragrafos": n, "unico": bool}}} from the compiled text
+    (see build_cf_provisions.py for the source and the amendments applied after it)."""
+    data = load_json("cf_provisions.json")
+    return {"cf": data["cf"], "adct": data["adct"]}

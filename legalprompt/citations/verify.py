@@ -84,40 +84,71 @@ def _ministers_for(court: str, name: str) -> list[tables.Minister]:
     return tables.ministers_by_name().get((court, fold_key(name)), [])
 
 
+# Courts that hear a class, for a citation that does not name its court. Only the courts whose ministers
+# are in our tables are listed; a class with a court of its own in patterns.json uses that court.
+_CLASS_COURTS = {cls: ("STF", "STJ") for cls in ("HC", "RHC", "HD", "MS", "RMS", "Rcl", "AP", "Inq", "Pet", "AR",
+                                                   "SS", "SL", "STA", "AC")}
+_TABLE_COURTS = ("STF", "STJ")
+# How far past a date of office a judgment may fall before it contradicts it, by the date's confidence.
+_DATE_MARGIN_DAYS = {"high": 0, "medium": 0, "low": 366}
+
+
+def _relator_courts(c: Citation) -> tuple[str, ...]:
+    if c.court:
+        return (c.court,) if c.court in _TABLE_COURTS else ()
+    return _CLASS_COURTS.get(c.case_class or "", ())
+
+
+def _relator_is_judge_title(c: Citation, span) -> bool:
+    """"Rel. Des. Fulano" is a state or federal judge: never in the ministers' tables."""
+    before = c.text[max(0, span.start - c.start - 24):span.start - c.start]
+    return bool(re.search(r"(?i)\b(?:des\.|desa\.|desembargador|ju[ií]za?|conselheir|cons\.)", before))
+
+
 def _check_relator(c: Citation, today: _dt.date) -> list[Reason]:
     out: list[Reason] = []
-    if c.court not in ("STF", "STJ"):
+    courts = _relator_courts(c)
+    if not courts:
         return out
     jd = c.judgment_date.value if c.judgment_date else None
     pd = c.publication_date.value if c.publication_date else None
     for span, role in ((c.relator, "relator"), (c.relator_acordao, "relator para o acórdão")):
-        if span is None:
+        if span is None or _relator_is_judge_title(c, span):
             continue
-        rows = _ministers_for(c.court, span.text)
+        rows = [r for ct in courts for r in _ministers_for(ct, span.text)]
+        where = "/".join(courts)
         if not rows:
+            elsewhere = sorted({ct for ct in _TABLE_COURTS if ct not in courts and _ministers_for(ct, span.text)})
+            if elsewhere:
+                out.append(Reason("RELATOR_WRONG_COURT",
+                                  f"{role} {span.text} nunca foi ministro(a) do {where}, que julga {c.case_class or 'o caso'}; "
+                                  f"foi do {'/'.join(elsewhere)}"))
             continue
-        if jd is not None and jd <= today:
-            possible = [r for r in rows if r.took_min <= jd and (r.left_max is None or jd <= r.left_max)]
-            if not possible:
-                # the judgment date is outside every stint, even with the widest reading of partial dates
-                before = all(jd < r.took_min for r in rows)
-                r0 = min(rows, key=lambda r: abs((r.took_min - jd).days))
-                conf = "low" if any(r.confidence == "low" for r in rows) else "high"
-                if before:
-                    msg = (f"{role} {span.text} ainda não era ministro(a) do {c.court} em {_fmt(jd)} "
-                           f"(posse: {r0.took_office})")
-                    out.append(Reason("RELATOR_NOT_YET_IN_OFFICE", msg, _sev(conf)))
-                else:
-                    last = max(rows, key=lambda r: r.left_max or _dt.date.max)
-                    msg = (f"{role} {span.text} já não era ministro(a) do {c.court} em {_fmt(jd)} "
-                           f"(saída: {last.left_office})")
-                    out.append(Reason("RELATOR_NOT_IN_OFFICE", msg, _sev(conf)))
-        elif jd is None and pd is not None and pd <= today:
-            if all(pd < r.took_min for r in rows):
-                conf = "low" if any(r.confidence == "low" for r in rows) else "high"
+        date = jd if jd is not None and jd <= today else None
+        if date is None:
+            if pd is not None and pd <= today and all(pd < r.took_min - _dt.timedelta(_DATE_MARGIN_DAYS.get(r.confidence, 366))
+                                                       for r in rows):
                 out.append(Reason("RELATOR_NOT_YET_IN_OFFICE",
-                                  f"{role} {span.text} só tomou posse no {c.court} em {rows[0].took_office}, "
-                                  f"depois da publicação em {_fmt(pd)}", _sev(conf)))
+                                  f"{role} {span.text} só tomou posse no {rows[0].court} em {rows[0].took_office}, "
+                                  f"depois da publicação em {_fmt(pd)}"))
+            continue
+        if any(r.took_min <= date and (r.left_max is None or date <= r.left_max) for r in rows):
+            continue
+        def within(r):
+            m = _dt.timedelta(_DATE_MARGIN_DAYS.get(r.confidence, 366))
+            return r.took_min - m <= date and (r.left_max is None or date <= r.left_max + m)
+        sev = "warning" if any(within(r) for r in rows) else "error"
+        before = all(date < r.took_min for r in rows)
+        if before:
+            r0 = min(rows, key=lambda r: r.took_min)
+            msg = (f"{role} {span.text} ainda não era ministro(a) do {r0.court} em {_fmt(date)} "
+                   f"(posse: {r0.took_office})")
+            out.append(Reason("RELATOR_NOT_YET_IN_OFFICE", msg, sev))
+        else:
+            last = max(rows, key=lambda r: r.left_max or _dt.date.max)
+            msg = (f"{role} {span.text} já não era ministro(a) do {last.court} em {_fmt(date)} "
+                   f"(saída: {last.left_office})")
+            out.append(Reason("RELATOR_NOT_IN_OFFICE", msg, sev))
     return out
 
 
@@ -186,17 +217,175 @@ def _article_int(a: str) -> int | None:
     return int(m.group(0)) if m else None
 
 
-def _check_legislation(c: Citation, today: _dt.date) -> tuple[list[Reason], bool]:
+# A bare name ("CPC", "Código Civil") can mean the code in force or the one it replaced: an article is
+# out of range only when it is out of range for every version the name can mean.
+_VERSIONS = {"lei:13105": ("lei:13105", "lei:5869"), "lei:10406": ("lei:10406", "lei:3071")}
+# Names that are the same norm for the name-against-abbreviation check.
+_FAMILY = {"lei:5869": "lei:13105", "lei:3071": "lei:10406", "constituicao": "constituicao:1988"}
+_CF_KEYS = {"constituicao:1988": "cf", "adct": "adct"}
+
+
+def _article_margin(count: int, confidence: str | None) -> int:
+    """How far past a table's last article a citation must be to contradict it: none for a sourced
+    count, a little for one taken from general knowledge (a margin, not a veto)."""
+    if confidence == "high":
+        return 0
+    if confidence == "medium":
+        return max(1, math.ceil(count * 0.005))
+    return max(5, math.ceil(count * 0.01))
+
+
+def _versions(c: Citation, known: tables.KnownNorm) -> list[tables.KnownNorm]:
+    keys = _VERSIONS.get(known.key)
+    bare = c.norm_kind == "named" and c.norm_year is None and not re.search(r"(?i)\d|novo|ncpc|ncc", c.norm_text or "")
+    if not keys or not bare:
+        return [known]
+    return [tables.known_norms()[k] for k in keys if k in tables.known_norms()]
+
+
+def _check_articles(c: Citation, known: tables.KnownNorm) -> tuple[list[Reason], bool]:
+    """(reasons, every article checked to be in range)."""
+    if not c.articles:
+        return [], True
+    if not known.articles:
+        return [Reason("ARTICLE_NOT_CHECKED", f"não sabemos quantos artigos tem {known.nickname}", "info")], False
+    versions = [v for v in _versions(c, known) if v.articles]
     out: list[Reason] = []
-    known_ok = False
+    ok = True
+    for a in c.articles:
+        n = _article_int(a) or 0
+        if n <= known.articles:
+            continue
+        ok = False
+        if any(n <= v.articles for v in versions):
+            other = next(v for v in versions if n <= v.articles)
+            out.append(Reason("ARTICLE_OTHER_VERSION",
+                              f"art. {a} não existe em {known.nickname} ({known.articles} artigos); existia em {other.nickname}",
+                              "warning"))
+        elif all(n > v.articles + _article_margin(v.articles, v.articles_confidence) for v in versions):
+            names = " nem em ".join(f"{v.nickname} ({v.articles} artigos)" for v in versions)
+            out.append(Reason("ARTICLE_OUT_OF_RANGE", f"art. {a} não existe em {names}"))
+        else:
+            out.append(Reason("ARTICLE_ABOVE_KNOWN",
+                              f"art. {a} está acima do último artigo que conhecemos de {known.nickname} ({known.articles})",
+                              "warning"))
+        break
+    return out, ok
+
+
+def _check_cf_provisions(c: Citation, body: str) -> tuple[list[Reason], bool]:
+    """Incisos and parágrafos of the Constitution (or the ADCT) against its compiled text.
+
+    Returns (reasons, every part of the chain was checked). The counts are those of the compiled text
+    up to EC 108/2020 plus the later amendments we list; an inciso or parágrafo at most 2 past the
+    count may come from a later amendment, so it is only a warning."""
+    from legalprompt.citations.provisions import parse
+
+    arts = tables.cf_provisions()[body]
+    label = "ADCT" if body == "adct" else "Constituição"
+    out: list[Reason] = []
+    all_checked = True
+    for p in parse(c.provisions or ""):
+        entry = arts.get(str(p.article))
+        if entry is None:
+            all_checked = False
+            continue
+        if p.alinea:
+            all_checked = False
+            continue
+        if p.inciso is not None and p.paragraph is not None:
+            all_checked = False           # incisos of a parágrafo: not in the table
+            continue
+        if p.inciso is not None:
+            have, what = entry["incisos"], f"inciso {_roman(p.inciso)}"
+            n = p.inciso
+        elif p.paragraph == "unico":
+            if entry["unico"] or entry["paragrafos"] == 1:
+                continue
+            have, what, n = 0 if entry["paragrafos"] == 0 else entry["paragrafos"], "parágrafo único", 1
+            if entry["paragrafos"] > 1:
+                out.append(Reason("PROVISION_OUT_OF_RANGE",
+                                  f"o art. {p.article} da {label} tem {entry['paragrafos']} parágrafos numerados, não um parágrafo único"))
+                continue
+        elif p.paragraph is not None:
+            have, what, n = entry["paragrafos"], f"§ {p.paragraph}º", p.paragraph
+        else:
+            continue
+        if n <= have:
+            continue
+        if p.inciso is None and n >= 10 and n % 10 == 0 and n // 10 <= have:
+            continue                       # "§ 30" for "§ 3º": the ordinal sign read as a zero
+        margin = 2 if have > 0 else 0
+        has = (f"tem {have} incisos" if p.inciso is not None else f"tem {have} parágrafos") if have else (
+            "não tem incisos" if p.inciso is not None else "não tem parágrafos")
+        if n > have + margin:
+            out.append(Reason("PROVISION_OUT_OF_RANGE", f"{what} do art. {p.article} da {label} não existe: o artigo {has}"))
+        else:
+            all_checked = False
+            out.append(Reason("PROVISION_ABOVE_KNOWN",
+                              f"{what} do art. {p.article} da {label}: o texto compilado que temos (até a EC 108/2020) {has}",
+                              "warning"))
+    return out, all_checked
+
+
+def _roman(n: int) -> str:
+    from legalprompt.citations.provisions import _to_roman
+
+    return _to_roman(n)
+
+
+def _check_alias(c: Citation) -> list[Reason]:
+    """"Código de Processo Penal (CPC)": the parenthesised name must be able to mean the same norm."""
+    if not c.alias_text or not c.norm_key:
+        return []
+    from legalprompt.citations.patterns import compiled
+
+    can_mean = set(compiled().alias_keys.get(fold_key(c.alias_text), set()))
+    if c.alias_key:
+        can_mean.add(c.alias_key)
+    if not can_mean:
+        return []
+    fam = _FAMILY.get(c.norm_key, c.norm_key)
+    if fam in {_FAMILY.get(k, k) for k in can_mean}:
+        return []
+    known = tables.known_norms()
+    other = sorted(known[k].nickname if k in known else k for k in can_mean)[0]
+    this = known[c.norm_key].nickname if c.norm_key in known else c.norm_text
+    return [Reason("NAME_ABBR_MISMATCH", f"{this} e {c.alias_text} são normas diferentes ({c.alias_text} é {other})")]
+
+
+def _check_legislation(c: Citation, today: _dt.date) -> tuple[list[Reason], list[str]]:
+    """(reasons, what was checked: "norma conhecida", "artigo no intervalo", "dispositivo no intervalo")."""
+    out: list[Reason] = []
+    checks: list[str] = []
     out += _check_date(c.norm_date, "edição da norma", today)
     if c.norm_year and c.norm_year > today.year:
         out.append(Reason("NORM_YEAR_FUTURE", f"norma datada de {c.norm_year}, no futuro"))
     out += _check_numbering(c, today)
+    out += _check_alias(c)
     key = c.norm_key
+    if key in _CF_KEYS and c.provisions and not c.local:
+        # the Constitution's own table: articles, incisos and parágrafos
+        body = _CF_KEYS[key]
+        cf = tables.cf_provisions()[body]
+        checks.append("norma conhecida")
+        top = max(int(re.match(r"\d+", k).group(0)) for k in cf)
+        over = [a for a in c.articles if (_article_int(a) or 0) > top]
+        unknown = [a for a in c.articles if a.replace(".", "").upper() not in cf]
+        if over:
+            label = "ADCT" if body == "adct" else "Constituição"
+            out.append(Reason("ARTICLE_OUT_OF_RANGE", f"art. {over[0]} não existe: a {label} vai até o art. {top}"))
+        if c.articles and not over and not unknown:
+            checks.append("artigo no intervalo")
+        r, all_checked = _check_cf_provisions(c, body)
+        out += r
+        if _has_sub_provisions(c.provisions):
+            if all_checked and not r and c.articles and not unknown and not over:
+                checks.append("dispositivo no intervalo")
+            elif not r:
+                checks.append("inciso/parágrafo não conferido")
+        return out, checks
     known = tables.known_norms().get(key or "")
-    if known is None and key == "constituicao:1988":
-        known = tables.known_norms().get("constituicao:1988")
     if known is not None and not c.local:
         consistent = True
         if c.norm_year and c.norm_year != known.date.year and c.norm_kind != "named":
@@ -207,17 +396,43 @@ def _check_legislation(c: Citation, today: _dt.date) -> tuple[list[Reason], bool
         elif c.norm_date and c.norm_date.value and c.norm_date.value != known.date:
             out.append(Reason("KNOWN_NORM_OTHER_DATE",
                               f"{known.nickname} é de {_fmt(known.date)}; o texto diz {c.norm_date.text}", "warning"))
-        if known.articles and c.articles:
-            too_big = [a for a in c.articles if (_article_int(a) or 0) > known.articles]
-            if too_big:
-                consistent = False
-                out.append(Reason("ARTICLE_OUT_OF_RANGE",
-                                  f"art. {too_big[0]} não existe: {known.nickname} tem {known.articles} artigos",
-                                  _sev(known.articles_confidence)))
+        r, arts_ok = _check_articles(c, known)
+        out += r
         if consistent:
-            known_ok = True
+            checks.append("norma conhecida")
             out.append(Reason("KNOWN_NORM", f"norma conhecida: {known.nickname}", "info"))
-    return out, known_ok
+            if c.articles and arts_ok:
+                checks.append("artigo no intervalo")
+        if c.articles and not arts_ok:
+            checks = [x for x in checks if x != "norma conhecida"] + ["norma conhecida (artigo não conferido)"]
+        elif c.provisions and _has_sub_provisions(c.provisions):
+            out.append(Reason("PROVISION_NOT_CHECKED",
+                              f"incisos, parágrafos e alíneas de {known.nickname} não constam das nossas tabelas", "info"))
+            checks.append("inciso/parágrafo não conferido")
+    return out, checks
+
+
+def _has_sub_provisions(chain: str) -> bool:
+    from legalprompt.citations.provisions import parse
+
+    return any(p.paragraph is not None or p.inciso is not None or p.alinea for p in parse(chain))
+
+
+def _legislation_verified(checks: list[str], c: Citation) -> bool:
+    """A known norm is VERIFIED only when every part of the citation was checked."""
+    if "norma conhecida" not in checks:
+        return False
+    if not c.provisions:
+        return True
+    if "inciso/parágrafo não conferido" in checks:
+        return False
+    if not c.articles:
+        return False
+    if "artigo no intervalo" not in checks:
+        return False
+    if _has_sub_provisions(c.provisions):
+        return "dispositivo no intervalo" in checks
+    return True
 
 
 def _check_sumula(c: Citation, today: _dt.date) -> list[Reason]:
@@ -322,13 +537,13 @@ class SourceIndex:
 
 def check_citation(c: Citation, today: _dt.date, index: SourceIndex | None = None) -> CheckedCitation:
     reasons: list[Reason] = []
-    known_ok = False
+    checks: list[str] = []
     if c.kind in ("case", "cnj"):
         reasons += _check_case(c, today)
     elif c.kind == "legislation":
         if c.cnj:
             reasons += _check_cnj(c, today)
-        r, known_ok = _check_legislation(c, today)
+        r, checks = _check_legislation(c, today)
         reasons += r
     elif c.kind == "sumula":
         reasons += _check_sumula(c, today)
@@ -336,16 +551,17 @@ def check_citation(c: Citation, today: _dt.date, index: SourceIndex | None = Non
     if index is not None:
         in_sources = index.contains(c)
         if in_sources:
+            checks.append("consta da fonte")
             reasons.append(Reason("IN_SOURCES", "consta dos documentos de origem", "info"))
         else:
             reasons.append(Reason("NOT_IN_SOURCES", "não consta dos documentos de origem", "warning"))
     if any(r.severity == "error" for r in reasons):
         verdict = Verdict.INCONSISTENT
-    elif in_sources or known_ok:
+    elif in_sources or (c.kind == "legislation" and _legislation_verified(checks, c)):
         verdict = Verdict.VERIFIED
     else:
         verdict = Verdict.UNVERIFIED
-    return CheckedCitation(c, verdict, in_sources, reasons)
+    return CheckedCitation(c, verdict, in_sources, reasons, checks)
 
 
 def check_text(text: str, sources: list[str] | None = None, today: _dt.date | None = None) -> CheckReport:

@@ -36,6 +36,8 @@ def register(sub) -> None:
     p.add_argument("--retry-errors", action="store_true",
                    help="tenta de novo os documentos que falharam numa execução anterior")
     p.add_argument("--no-check", action="store_true", help="não verificar as citações")
+    p.add_argument("--citations", choices=("anchored", "free"), dest="citations",
+                   help="citações: anchored (só as dos documentos de origem ou normas conhecidas, com artigo existente) ou free (padrão: o do template, anchored nos de redação); anchored exige --jobs 1 e o modelo local)")
     p.add_argument("--quiet", "-q", action="store_true", help="sem barra de progresso")
     add_model_args(p)
     add_json_arg(p)
@@ -55,13 +57,16 @@ def run(args: argparse.Namespace) -> int:
     jobs_requested = parse_jobs(args.jobs)
     if args.retries < 0:
         raise UserInputError(f"--retries deve ser 0 ou mais (recebi {args.retries})")
+    if args.citations == "anchored" and ((jobs_requested != "auto" and jobs_requested > 1) or args.endpoint):
+        raise UserInputError("--citations anchored só funciona com o modelo local e --jobs 1; "
+                             "use --citations free para --jobs > 1 ou --endpoint")
     load_template(args.template)  # refuse an unknown template before loading the model
     opts = BatchOptions(
         inputs=args.inputs, template=args.template, out_dir=Path(args.out),
         prefill="" if args.no_prefill else args.prefill, template_inputs=parse_inputs(args.input),
         max_tokens=args.max_tokens, temperature=args.temperature, top_p=args.top_p, seed=args.seed,
         jobs=1, check_citations=not args.no_check, retry_errors=args.retry_errors, json=args.json,
-        progress=not args.quiet)
+        progress=not args.quiet, citation_mode=args.citations)
     # Expand the inputs before paying for the model load (a typo fails fast).
     from legalprompt.batch.readers import iter_documents
 
@@ -88,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
 
         engine = engine_from_args(args)
         opts.jobs, why = choose_jobs(jobs_requested, gpu_layers=engine.gpu_layers)
+        if args.citations == "anchored" and opts.jobs > 1:  # anchoring watches one sequence at a time
+            opts.jobs, why = 1, "--jobs auto: 1 documento por vez (--citations anchored)"
         _say_jobs(why, args)
         runner = BatchRunner(opts, settings, engine=engine, history=History())
     summary = runner.run()

@@ -95,6 +95,8 @@ def render_list(report, *, color: bool) -> str:
         if c.in_sources is not None:
             src = " (consta das fontes)" if c.in_sources else " (não consta das fontes)"
         lines.append(f"{i}. {head}: {escape(' '.join(c.text.split()))}{src}")
+        if c.checks:
+            lines.append(f"   conferido: {escape('; '.join(c.checks))}")
         for r in c.reasons:
             if r.code in ("IN_SOURCES", "NOT_IN_SOURCES"):
                 continue

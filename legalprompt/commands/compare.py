@@ -35,6 +35,11 @@ def register(sub) -> None:
     p.add_argument("--a-prefill", dest="a_prefill", help="prefill do braço A (padrão: nenhum); '' = nenhum")
     p.add_argument("--a-model", dest="a_model", help="modelo do braço A (padrão: --model)")
     p.add_argument("--b-model", dest="b_model", help="modelo do braço B (padrão: --model)")
+    p.add_argument("--citations", choices=("anchored", "free"), dest="citations",
+                   help="citações dos dois braços: anchored (só das fontes ou normas conhecidas) ou free "
+                        "(padrão: o do template)")
+    p.add_argument("--a-citations", choices=("anchored", "free"), dest="a_citations", help="citações do braço A")
+    p.add_argument("--b-citations", choices=("anchored", "free"), dest="b_citations", help="citações do braço B")
     p.add_argument("--limar", nargs="?", const="medium", metavar="NIVEL",
                    help="braço B recebe o documento limado (light, medium, strong; padrão medium)")
     p.add_argument("--input", "-i", action="append", default=[], metavar="CHAVE=VALOR",
@@ -61,10 +66,13 @@ def build_arms(args: argparse.Namespace, inputs: dict) -> list:
     b_tpl = args.b_template or args.template
     a_model = args.a_model or args.model
     b_model = args.b_model or args.model
-    priming_only = a_tpl == b_tpl and a_model == b_model and args.limar is None
+    a_cit = args.a_citations or args.citations
+    b_cit = args.b_citations or args.citations
+    priming_only = a_tpl == b_tpl and a_model == b_model and args.limar is None and a_cit == b_cit
     a_prefill = args.a_prefill if args.a_prefill is not None else ("" if priming_only else None)
-    return [ArmSpec("A", a_tpl, a_prefill, a_model, None, dict(inputs)),
-            ArmSpec("B", b_tpl, args.b_prefill, b_model, args.limar, dict(inputs), staged=getattr(args, "staged", None))]
+    return [ArmSpec("A", a_tpl, a_prefill, a_model, None, dict(inputs), a_cit),
+            ArmSpec("B", b_tpl, args.b_prefill, b_model, args.limar, dict(inputs), b_cit,
+                    staged=getattr(args, "staged", None))]
 
 
 def corpus_documents(folder: str) -> tuple[list, int]:

@@ -23,6 +23,8 @@ def register(sub) -> None:
                         "iniciais; o raciocínio fica fora da resposta e vai para o histórico")
     p.add_argument("--no-staged", dest="staged", action="store_false", default=None,
                    help="sem redação por seções: só o cabeçalho como prefill, mesmo que o template declare esqueleto")
+    p.add_argument("--citations", choices=("anchored", "free"), dest="citations",
+                   help="citações: anchored (só as dos documentos de origem ou normas conhecidas, com artigo existente) ou free (padrão: o do template, anchored nos de redação)")
     add_model_args(p)
     add_json_arg(p)
     p.set_defaults(func=run)
@@ -60,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
                        inputs=parse_inputs(args.input), prefill="" if args.no_prefill else args.prefill,
                        temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens,
                        seed=args.seed, check_citations=not args.no_check, thinking=args.thinking,
-                       staged=args.staged)
+                       staged=args.staged, citation_mode=args.citations)
     # Validate the template and parameters before paying for the model load.
     from legalprompt.techniques.templates import load_template
 
@@ -116,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
             "output": d.output, "prefill": d.prefill, "template": prep.template.name,
             "model": engine.ref.name, "seed": d.seed, "stop_reason": d.stop_reason, "run_id": result.run_id,
             "shape_ok": result.shape_ok, "shape": result.shape, "skeleton": result.skeleton,
-            "reasoning": result.reasoning,
+            "reasoning": result.reasoning, "citation_mode": prep.citation_mode,
             "usage": {"prompt_tokens": d.usage.prompt_tokens, "completion_tokens": d.usage.completion_tokens,
                       "cached_prompt_tokens": d.usage.cached_prompt_tokens},
             "timings": {"load_s": round(engine.load_s, 4),
@@ -133,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
     d = result.done
     print(f"[{engine.ref.name} · {d.usage.prompt_tokens} tokens de prompt, {d.usage.completion_tokens} gerados · "
           f"1º token em {d.timings.time_to_first_token_s:.2f}s · {d.timings.generation_tokens_per_s:.1f} tokens/s · "
-          f"GPU: {engine.gpu_layers} camadas · semente {d.seed} · histórico #{result.run_id}]", file=sys.stderr)
+          f"GPU: {engine.gpu_layers} camadas · semente {d.seed} · citações {_MODE_LABEL[prep.citation_mode]} · "
+          f"histórico #{result.run_id}]", file=sys.stderr)
     return 0
 
 
@@ -147,6 +150,9 @@ def _print_shape(shape: dict | None) -> None:
     for f in shape["findings"]:
         where = f"linha {f['line']}: " if f.get("line") else ""
         print(f"  - {where}{f['message']} [{f['code']}]", file=sys.stderr)
+
+
+_MODE_LABEL = {"anchored": "ancoradas nas fontes", "free": "livres"}
 
 
 def _print_flags(citations: dict | None, styled: bool) -> None:

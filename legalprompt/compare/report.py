@@ -65,7 +65,9 @@ def metric_rows(arms: list[ArmResult]) -> list[tuple[str, list[str]]]:
 
 def describe_arm(a: ArmResult) -> str:
     prefill = f"prefill “{a.prefill}”" if a.prefill else "sem prefill"
-    return f"{a.spec.name}: template {a.template}, {prefill}, modelo {a.model}, documento {a.document_input}"
+    mode = {"anchored": "citações ancoradas", "free": "citações livres"}.get(a.citation_mode, "")
+    return (f"{a.spec.name}: template {a.template}, {prefill}, modelo {a.model}, documento {a.document_input}"
+            + (f", {mode}" if mode else ""))
 
 
 def citation_summary(s: SampleResult) -> str:
@@ -129,9 +131,9 @@ def _html_arms(arms: list[ArmResult]) -> str:
     rows = "".join(
         f"<tr><th>{_e(a.spec.name)}</th><td>{_e(a.template)}</td>"
         f"<td>{'<span class=prefill>' + _e(a.prefill) + '</span>' if a.prefill else '<span class=none>nenhum</span>'}</td>"
-        f"<td>{_e(a.model)}</td><td>{_e(a.document_input)}</td>"
+        f"<td>{_e(a.model)}</td><td>{_e(a.document_input)}</td><td>{_e(a.citation_mode or '—')}</td>"
         f"<td>{_e(a.shape_check or '—')}</td></tr>" for a in arms)
-    return ("<table><tr><th>Braço</th><th>Template</th><th>Prefill</th><th>Modelo</th><th>Documento</th>"
+    return ("<table><tr><th>Braço</th><th>Template</th><th>Prefill</th><th>Modelo</th><th>Documento</th><th>Citações</th>"
             f"<th>Verificação de formato</th></tr>{rows}</table>")
 
 
@@ -278,9 +280,9 @@ def _md_diff(a: str, b: str) -> str:
 
 
 def _md_arms(arms: list[ArmResult]) -> str:
-    return _md_table(["Braço", "Template", "Prefill", "Modelo", "Documento", "Verificação de formato"],
+    return _md_table(["Braço", "Template", "Prefill", "Modelo", "Documento", "Citações", "Verificação de formato"],
                      [[a.spec.name, a.template, f"“{a.prefill}”" if a.prefill else "nenhum", a.model,
-                       a.document_input, a.shape_check or "—"] for a in arms])
+                       a.document_input, a.citation_mode or "—", a.shape_check or "—"] for a in arms])
 
 
 def _md_metrics(arms: list[ArmResult]) -> str:

@@ -39,6 +39,7 @@ class ArmSpec:
     model: str | None = None
     limar: str | None = None
     inputs: dict[str, Any] = field(default_factory=dict)
+    citations: str | None = None    # "anchored" | "free"; None: the template's
     staged: bool | None = None  # staged priming: None = the template's way (staged when it declares a skeleton)
 
 
@@ -82,9 +83,11 @@ class ArmResult:
     shape_check: str | None
     samples: list[SampleResult] = field(default_factory=list)
     metrics: dict[str, Any] = field(default_factory=dict)
+    citation_mode: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.spec.name, "prefill": self.prefill, "template": self.template, "model": self.model,
+                "citation_mode": self.citation_mode,
                 "document_input": self.document_input, "shape_check": self.shape_check, "params": self.params,
                 "samples": [s.to_dict() for s in self.samples], "metrics": self.metrics}
 
@@ -131,6 +134,7 @@ class CorpusComparison:
                 "documents": [d.to_dict() for d in self.done],
                 "skipped": [{"document": d.document, "error": d.error} for d in self.skipped],
                 "arms": [{"name": a.spec.name, "prefill": a.prefill, "template": a.template, "model": a.model,
+                          "citation_mode": a.citation_mode,
                           "document_input": a.document_input, "shape_check": a.shape_check, "params": a.params,
                           "metrics": a.metrics} for a in self.arms]}
 
@@ -211,7 +215,7 @@ def validate_arms(arms: Sequence[ArmSpec]) -> None:
                 raise UserInputError(f"nível de limar desconhecido: {arm.limar!r}. Use light, medium ou strong.")
     a, b = arms[0], arms[1]
     same = (a.template == b.template and a.model == b.model and a.limar == b.limar and a.inputs == b.inputs
-            and a.staged == b.staged)
+            and a.staged == b.staged and _effective_citations(a) == _effective_citations(b))
     if same:
         pa = _effective_prefill(a)
         pb = _effective_prefill(b)
@@ -220,6 +224,12 @@ def validate_arms(arms: Sequence[ArmSpec]) -> None:
             raise UserInputError(f"os dois braços são iguais (mesmo template, modelo e prefill: {what}); "
                                  "nada a comparar. Passe --prefill TEXTO, use um template com prefill, "
                                  "ou varie --a-template/--b-template, --a-model/--b-model ou --limar.")
+
+
+def _effective_citations(arm: ArmSpec) -> str:
+    from legalprompt.techniques.templates import load_template
+
+    return arm.citations or load_template(arm.template).meta.citations
 
 
 def _effective_prefill(arm: ArmSpec) -> str:
@@ -269,7 +279,8 @@ def run_comparisons(documents: Sequence[CompareDocument], arms: Sequence[ArmSpec
             spec=arm, template=tpl.name, prefill=prep.prefill, model=drafter.engine.ref.name,
             document_input="completo" if arm.limar is None else f"limado ({arm.limar})",
             params={k: v for k, v in prep.params.__dict__.items() if k != "seed"},
-            shape_check=(tpl.meta.check.description or tpl.meta.check.named or "regex") if tpl.meta.check else None)
+            shape_check=(tpl.meta.check.description or tpl.meta.check.named or "regex") if tpl.meta.check else None,
+            citation_mode=prep.citation_mode)
         return prep
 
     def generate(drafter, prep, di: int, ai: int, seed: int) -> None:
@@ -348,7 +359,7 @@ def _request(doc: CompareDocument, arm: ArmSpec, seed: int, max_tokens, temperat
     # The full document stays `document`: citations are checked against it even in a limar arm.
     return DraftRequest(template=arm.template, document=doc.text, document_label=doc.label, inputs=inputs,
                         prefill=arm.prefill, temperature=temperature, top_p=top_p, max_tokens=max_tokens,
-                        seed=seed, command="compare", staged=arm.staged)
+                        seed=seed, command="compare", staged=arm.staged, citation_mode=arm.citations)
 
 
 def compare_document(document: CompareDocument, arms: Sequence[ArmSpec], **kw) -> DocumentComparison:
@@ -377,6 +388,7 @@ def compare_corpus(documents: Sequence[CompareDocument], arms: Sequence[ArmSpec]
                        model=first.model if first else (spec.model or ""),
                        document_input=first.document_input if first else "",
                        params=first.params if first else {}, shape_check=first.shape_check if first else None,
+                       citation_mode=first.citation_mode if first else (spec.citations or ""),
                        samples=samples)
         ar.metrics = arm_metrics(samples, groups=[a.samples for a in per_doc])
         ar.metrics["documents"] = len(per_doc)

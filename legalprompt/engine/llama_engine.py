@@ -338,10 +338,13 @@ class Engine:
 
     def generate(self, prompt: BuiltPrompt | list[int], params: SamplingParams,
                  cancel: threading.Event | None = None, prefill: str | None = None,
-                 special_text: bool = False) -> Iterator[TextEvent | DoneEvent]:
+                 special_text: bool = False, guard=None) -> Iterator[TextEvent | DoneEvent]:
         """Stream the answer. The prefill is not re-emitted as text events (callers show it first);
         DoneEvent.output is prefill + generated text. `special_text` shows control tokens as their text
-        (a reasoning stage must see the closing tag whatever its token type)."""
+        (a reasoning stage must see the closing tag whatever its token type).
+
+        `guard`: a `legalprompt.citations.anchor.CitationGuard` (anchored citations), or None (free).
+        The guard's offsets count from the start of the prefill."""
         params.validate()
         if isinstance(prompt, BuiltPrompt):
             tokens = self.prompt_tokens(prompt)
@@ -353,7 +356,7 @@ class Engine:
             raise UserInputError("prompt vazio")
         self.check_fits(len(tokens), params.max_tokens)
         with self._lock:
-            yield from self._generate_locked(tokens, params, cancel, prefill, special_text)
+            yield from self._generate_locked(tokens, params, cancel, prefill, special_text, guard)
 
     def fit_threads(self) -> int:
         """Before a request: with automatic threads, use only the cores other processes leave free."""
@@ -366,16 +369,55 @@ class Engine:
                 self.n_threads = n
         return self.n_threads
 
-    def _generate_locked(self, tokens, params, cancel, prefill, special_text=False):
+
+    def _logits(self):
+        import numpy as np
+
+        ptr = self._llama_cpp.llama_get_logits_ith(self.llm._ctx.ctx, -1)
+        return np.ctypeslib.as_array(ptr, shape=(self.llm.n_vocab(),))
+
+    def _anchored_choice(self, guard, context: str, params: SamplingParams, n_out: int) -> list[int]:
+        """Tokens to write instead of a refused one: the most probable candidates (from the logits the
+        refused token was sampled from) whose text the guard accepts, sampled at the request's
+        temperature; failing that, the shortest completion of the open citation into an allowed one.
+        Only called when a sampled token was refused, so its cost is paid inside citations only."""
+        import random
+
+        import numpy as np
+
+        logits = self._logits()
+        for k in (32, 256):
+            k = min(k, logits.size)
+            top = np.argpartition(-logits, k - 1)[:k]
+            top = top[np.argsort(-logits[top])]
+            ok = [int(t) for t in top if not self.is_eog(int(t)) and guard.accepts(context, self._piece(int(t)))]
+            if ok:
+                break
+        if ok:
+            if params.temperature <= 0 or len(ok) == 1:
+                return [ok[0]]
+            z = np.array([logits[t] for t in ok], dtype=np.float64) / params.temperature
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            r = random.Random(params.seed * 1_000_003 + n_out).random()
+            return [ok[min(int(np.searchsorted(np.cumsum(p), r)), len(ok) - 1)]]
+        rest = guard.completion(context)
+        if rest:
+            return self.tokenize(rest, add_bos=False)
+        return [int(np.argmax(logits))]        # nothing fits and nothing completes: the prefill's own citation
+
+    def _generate_locked(self, tokens, params, cancel, prefill, special_text=False, guard=None):
         llm = self.llm
         t0 = time.perf_counter()  # the thread choice's short look at the machine counts as waiting time
         threads = self.fit_threads()
         reused = self._eval_reusing_prefix(tokens)
         t_prompt = time.perf_counter()
         llm.set_seed(params.seed)
+        sampler_args = dict(top_k=params.top_k, top_p=params.top_p, min_p=params.min_p, temp=params.temperature,
+                            repeat_penalty=params.repeat_penalty, reset=True)
         # The prompt is already evaluated, so generate() finds it cached and samples at once.
-        gen = llm.generate(tokens, top_k=params.top_k, top_p=params.top_p, min_p=params.min_p,
-                           temp=params.temperature, repeat_penalty=params.repeat_penalty, reset=True)
+        gen = llm.generate(tokens, **sampler_args)
+        context = list(tokens)     # what the context holds, for restarting generate() after an anchored choice
         decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         stops = params.stop
         hold = max((len(s) for s in stops), default=1) - 1
@@ -385,13 +427,29 @@ class Engine:
         n_out = 0
         t_first = None
         stop_reason = "length"
+        forced: list[int] = []     # tokens chosen by the citation guard, written before sampling resumes
         try:
-            for tok in gen:
+            while True:
+                chosen = bool(forced)
+                tok = forced.pop(0) if chosen else next(gen, None)
+                if tok is None:
+                    break
                 if t_first is None:
                     t_first = time.perf_counter()
                 if self.is_eog(tok):
                     stop_reason = "eos"
                     break
+                if guard is not None and not chosen and not guard.accepts(prefill + text, self._piece(tok)):
+                    # refused: the token was sampled but not evaluated; choose from the same logits
+                    gen.close()
+                    guard.refusals = getattr(guard, "refusals", 0) + 1
+                    forced = self._anchored_choice(guard, prefill + text, params, n_out)
+                    continue
+                context.append(tok)
+                if chosen:
+                    llm.eval([tok])            # a chosen token: evaluate it ourselves
+                    if not forced:             # sampling resumes from the cache, which holds `context` exactly
+                        gen = llm.generate(list(context), **sampler_args)
                 n_out += 1
                 pending_ids.append(tok)
                 text += decoder.decode(self._piece_bytes(tok, special_text))
@@ -413,6 +471,13 @@ class Engine:
         finally:
             gen.close()
         text += decoder.decode(b"", final=True) if stop_reason != "stop" else ""
+        if guard is not None and stop_reason == "length":
+            # the budget ran out inside a citation ("art. 52 da Lei nº 8."): finish it as an allowed one
+            # rather than leave a number that reads as another norm; a few tokens past max_tokens
+            rest = guard.completion(prefill + text) if guard.violation(prefill + text + " ") >= len(prefill) else None
+            if rest:
+                text += rest
+                pending_ids += self.tokenize(rest, add_bos=False)
         if len(text) > emitted:
             yield TextEvent(text[emitted:], pending_ids)
         t_end = time.perf_counter()

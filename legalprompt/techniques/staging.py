@@ -96,9 +96,11 @@ def section_stops(titles: list[str], first_line: str) -> list[str]:
 
 def staged_generate(engine, template, inputs: dict[str, Any], user_text: str, prefill: str, params,
                     cancel: threading.Event | None = None,
-                    record: StagedResult | None = None) -> Iterator[TextEvent | DoneEvent]:
+                    record: StagedResult | None = None, guard=None) -> Iterator[TextEvent | DoneEvent]:
     """Run the template's skeleton. `params.max_tokens` caps the whole answer; each stage gets
-    min(its own budget, what is left). `record` (optional) receives the per-stage record."""
+    min(its own budget, what is left). `record` (optional) receives the per-stage record. `guard`
+    (anchored citations) watches every stage: its offsets count from the answer's start, which is each
+    stage's prefill."""
     skeleton = template.meta.skeleton
     if skeleton is None:
         raise ValueError(f"template {template.name} declares no skeleton")
@@ -132,7 +134,7 @@ def staged_generate(engine, template, inputs: dict[str, Any], user_text: str, pr
             tokens = engine.prompt_tokens(engine.build_prompt(user_text, answer, system))
             sp = replace(params, max_tokens=rec.max_tokens, stop=stops_header if is_header else stops_sections)
             done = None
-            for ev in engine.generate(tokens, sp, cancel, prefill=answer):
+            for ev in engine.generate(tokens, sp, cancel, prefill=answer, guard=guard):
                 if isinstance(ev, TextEvent):
                     rec.text += ev.text
                     yield ev

@@ -124,9 +124,14 @@ def test_article_out_of_range():
     assert check1("art. 250 da Constituição Federal").verdict is Verdict.VERIFIED
     bad = check1("art. 120 do CDC")
     assert bad.verdict is Verdict.INCONSISTENT
-    # CPC article count is low-confidence in the table: only a warning
-    low = check1("art. 2.000 do CPC")
-    assert "ARTICLE_OUT_OF_RANGE" in codes(low, "warning") and low.verdict is not Verdict.INCONSISTENT
+    # CPC's count is low-confidence: past every version the name can mean (2015: 1072, 1973: 1220), even
+    # with the margin, it is a contradiction; inside the 1973 code only, a warning and not VERIFIED
+    assert "ARTICLE_OUT_OF_RANGE" in codes(check1("art. 2.000 do CPC"), "error")
+    old = check1("art. 1.100 do CPC")
+    assert "ARTICLE_OTHER_VERSION" in codes(old, "warning") and old.verdict is Verdict.UNVERIFIED
+    # within the margin of a low-confidence count: a warning only
+    near = check1("art. 1.076 do CPC/2015")
+    assert "ARTICLE_ABOVE_KNOWN" in codes(near, "warning") and near.verdict is Verdict.UNVERIFIED
 
 
 def test_sumula_out_of_range():
@@ -173,7 +178,7 @@ def test_report_shape():
     d = rep.to_dict()
     assert list(d) == ["citations"]
     for c in d["citations"]:
-        assert set(c) == {"kind", "text", "start", "end", "verdict", "in_sources", "reasons"}
+        assert set(c) == {"kind", "text", "start", "end", "verdict", "in_sources", "checks", "reasons"}
         assert text[c["start"]:c["end"]] == c["text"]
         for r in c["reasons"]:
             assert set(r) == {"code", "message"}

@@ -115,3 +115,24 @@ def test_real_run_json_report_and_history(capsys, examples_dir, tmp_path):
         ("compare", 10, "", "ok"), ("compare", 10, "EMENTA: DIREITO.", "ok")]
     assert [r.output for r in runs] == [s["output"] for pair in zip(*(a["samples"] for a in data["arms"]))
                                         for s in pair]
+
+
+def test_arms_by_citation_mode():
+    import argparse
+
+    from legalprompt.commands.compare import build_arms
+    from legalprompt.compare.runner import validate_arms
+
+    ns = argparse.Namespace(template="revisao", a_template=None, b_template=None, model=None, a_model=None,
+                            b_model=None, limar=None, a_prefill=None, b_prefill="", citations=None,
+                            a_citations="free", b_citations="anchored")
+    a, b = build_arms(ns, {})
+    assert (a.citations, b.citations) == ("free", "anchored")
+    assert a.prefill is None                 # not a priming comparison: both arms keep the template's prefill
+    validate_arms([a, b])                    # same template and prefill, different mode: not identical
+
+
+def test_batch_refuses_anchored_with_jobs(capsys, examples_dir, tmp_path, no_model):
+    rc, err = _err(capsys, ["batch", str(examples_dir / "peticao-curta.txt"), "--out", str(tmp_path / "o"),
+                            "--jobs", "2", "--citations", "anchored"])
+    assert rc == 2 and "--citations anchored só funciona" in err

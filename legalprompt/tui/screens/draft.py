@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Button, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, Switch, TextArea
 
 from legalprompt.errors import LegalPromptError, UserInputError
 from legalprompt.termsafe import safe_label
@@ -97,6 +97,10 @@ class DraftScreen(BaseScreen):
                     yield Input(id="max-tokens", compact=True, placeholder="300", type="integer")
                     yield Label("Semente", classes="field-label-short")
                     yield Input(id="seed", compact=True, placeholder="aleatória", type="integer")
+                with Horizontal(classes="field-row", id="citation-mode-row"):
+                    # anchored: a citation may only be one of the document's or a known norm's
+                    yield Label("Citações ancoradas no documento", classes="field-label")
+                    yield Switch(value=True, id="citation-mode")
                 yield Static("contagem de tokens: aguardando o modelo", id="token-count")
             with Vertical(id="draft-right"):
                 yield Label("Resposta", classes="pane-title", id="answer-title")
@@ -163,6 +167,7 @@ class DraftScreen(BaseScreen):
         s = tpl.meta.sampling
         self.query_one("#temperature", Input).value = "" if s.temperature is None else f"{s.temperature:g}"
         self.query_one("#max-tokens", Input).value = "" if s.max_tokens is None else str(s.max_tokens)
+        self.query_one("#citation-mode", Switch).value = tpl.meta.citations == "anchored"
         self.schedule_count()
 
     def request(self, *, prefill: str | None = None, seed: int | None = None, command: str = "tui"):
@@ -192,7 +197,8 @@ class DraftScreen(BaseScreen):
             document_path=str(Path(self.document_label).resolve()) if from_file else None,
             prefill=self.query_one("#prefill", TextArea).text if prefill is None else prefill,
             temperature=temperature, max_tokens=max_tokens, seed=seed, command=command,
-            staged=False if prefill is not None else None)  # continuing an answer: no titles written again
+            staged=False if prefill is not None else None,  # continuing an answer: no titles written again
+            citation_mode="anchored" if self.query_one("#citation-mode", Switch).value else "free")
 
     # -- events -----------------------------------------------------------------------------------
     @on(Select.Changed, "#template")
@@ -409,8 +415,9 @@ class DraftScreen(BaseScreen):
         self.show_findings(r.shape)
         shape = "" if r.shape_ok is None else (" · formato ok" if r.shape_ok else " · formato inesperado")
         title = "Resposta — interrompida (parcial guardada)" if r.status == "cancelled" else "Resposta — concluída"
+        mode = " · citações ancoradas" if r.prepared.citation_mode == "anchored" else " · citações livres"
         self.query_one("#answer-title", Label).update(
-            f"{title} · {_STOP_LABEL.get(d.stop_reason, d.stop_reason)}{shape}")
+            f"{title} · {_STOP_LABEL.get(d.stop_reason, d.stop_reason)}{shape}{mode}")
         self.status.set_activity(
             f"{d.usage.prompt_tokens} tokens de prompt ({d.usage.cached_prompt_tokens} reaproveitados), "
             f"{d.usage.completion_tokens} gerados · {d.timings.generation_tokens_per_s:.1f} tokens/s · "

@@ -65,8 +65,11 @@ class CitationsPanel(Vertical):
             box.update("")
             return
         reasons = self.citations[index].get("reasons") or []
-        box.update(Text("\n".join(f"• {term_safe(str(r.get('message', r.get('code', ''))))}" for r in reasons)
-                        or "• sem observações"))
+        checks = self.citations[index].get("checks") or []
+        lines = [f"• {term_safe(str(r.get('message', r.get('code', ''))))}" for r in reasons]
+        if checks:
+            lines.insert(0, "conferido: " + term_safe("; ".join(checks)))
+        box.update(Text("\n".join(lines) or "• sem observações"))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
