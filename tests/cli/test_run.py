@@ -119,8 +119,11 @@ def test_ctrl_c_keeps_partial_answer_as_cancelled(isolated_dirs):
         "---\nname: longo\ndescription: texto longo\nprefill: 'Era uma vez'\n"
         "sampling: {max_tokens: 1500, temperature: 0.0}\n---\nConte uma longa história sobre {{ documento }}\n",
         encoding="utf-8")
+    # As a terminal would: Ctrl+C reaches the program. (A test run started in the background, as `cmd &` in a
+    # script, inherits SIGINT ignored, and Python then keeps it ignored.)
     proc = subprocess.Popen([sys.executable, "-m", "legalprompt", "run", DOC, "--template", "longo", "--n-ctx", "2048"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=os.environ.copy())
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=os.environ.copy(),
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     seen = b""
     deadline = time.monotonic() + 180
     while len(seen) < len("Era uma vez") + 20 and time.monotonic() < deadline:
