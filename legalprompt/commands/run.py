@@ -124,7 +124,8 @@ def run(args: argparse.Namespace) -> int:
             "timings": {"load_s": round(engine.load_s, 4),
                         "time_to_first_token_s": round(d.timings.time_to_first_token_s, 4),
                         "prompt_tokens_per_s": round(d.timings.prompt_tokens_per_s, 2),
-                        "generation_tokens_per_s": round(d.timings.generation_tokens_per_s, 2)},
+                        "generation_tokens_per_s": round(d.timings.generation_tokens_per_s, 2),
+                        "threads": d.timings.threads},
             "gpu_layers": engine.gpu_layers,
             "citations": result.citations["citations"] if result.citations else [],
         })

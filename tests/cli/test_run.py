@@ -27,7 +27,7 @@ def test_run_json_has_output_usage_timings_and_history():
     assert data["prefill"] == "EMENTA: DIREITO DO CONSUMIDOR."
     assert data["template"] == "ementa-tradicional" and data["model"] == "gemma3-270m"
     assert 0 < data["usage"]["completion_tokens"] <= 12 and data["usage"]["prompt_tokens"] > 50
-    for k in ("load_s", "time_to_first_token_s", "prompt_tokens_per_s", "generation_tokens_per_s"):
+    for k in ("load_s", "time_to_first_token_s", "prompt_tokens_per_s", "generation_tokens_per_s", "threads"):
         assert data["timings"][k] > 0
     rec = History().get(data["run_id"])
     assert rec.status == "ok" and rec.output == data["output"] and rec.seed == 3
