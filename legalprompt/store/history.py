@@ -6,9 +6,11 @@ cancelled or fails keeps its partial output. Prompts are stored once, keyed by t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -153,16 +155,45 @@ class History:
             self._make_private()
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             self._db.row_factory = sqlite3.Row
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
-            self.reap_dead_runs()
+            # Opening is serialised between processes: switching a new file to WAL, migrating it and reaping
+            # dead runs can otherwise meet another process's lock upgrade, which SQLite refuses at once
+            # (deadlock avoidance) instead of waiting for its busy timeout.
+            with self._opening_lock():
+                self._db.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
+                self.reap_dead_runs()
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from None
         except OSError as exc:
             raise StoreError(f"não foi possível abrir o histórico em {self.path}: {exc.strerror}. "
                              "Verifique as permissões ou defina LEGALPROMPT_DATA_DIR.") from None
+
+    @contextlib.contextmanager
+    def _opening_lock(self):
+        """An exclusive lock on `<history>.lock` while the database is opened (POSIX; elsewhere none)."""
+        try:
+            import fcntl
+        except ImportError:
+            yield
+            return
+        from legalprompt.private import open_private
+
+        with open_private(self.path.with_name(self.path.name + ".lock"), "a") as f:
+            deadline = time.monotonic() + self.timeout
+            while True:
+                try:
+                    fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise sqlite3.OperationalError("database is locked") from None
+                    time.sleep(0.02)
+            try:
+                yield
+            finally:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
     def _make_private(self) -> None:
         """The history holds whole documents: its folder 0700, the database 0600 before SQLite opens it
