@@ -102,6 +102,7 @@ class Engine:
         self.auto_threads = opts.n_threads is None
         self.max_threads = opts.n_threads or physical_cores()
         self.n_threads = self.max_threads
+        self._threads_seen = float("-inf")  # when fit_threads last looked at the machine
         t0 = time.perf_counter()
         try:
             self.llm = llama_cpp.Llama(
@@ -359,11 +360,14 @@ class Engine:
             yield from self._generate_locked(tokens, params, cancel, prefill, special_text, guard)
 
     def fit_threads(self) -> int:
-        """Before a request: with automatic threads, use only the cores other processes leave free."""
-        if self.auto_threads and self.gpu_layers == 0:
+        """Before a request: with automatic threads, use only the cores other processes leave free. One look
+        serves the generations that follow within a few seconds (a staged draft's sections, --thinking's two
+        stages, compare's samples), so the 0.1 s look is paid once per request, not once per generation."""
+        if self.auto_threads and self.gpu_layers == 0 and time.monotonic() - self._threads_seen > 3.0:
             from legalprompt.engine.threads import busy_cores_elsewhere, choose_threads
 
             n = choose_threads(self.max_threads, busy_cores_elsewhere())
+            self._threads_seen = time.monotonic()
             if n != self.n_threads:
                 self._llama_cpp.llama_set_n_threads(self.llm.ctx, n, n)
                 self.n_threads = n

@@ -63,7 +63,7 @@ def test_completion_finishes_an_open_citation_with_an_allowed_one(guard):
 def test_an_open_citation_is_detected_for_completion(guard):
     # what the engine asks when the token budget runs out: "art. 52 da Lei nº 8." would read as Lei nº 8
     text = "Em síntese, nos termos do art. 52 da Lei nº 8."
-    assert guard.violation(text + " ") >= 0
+    assert guard.violation(text + " ") == len(text)  # "Lei nº 8." cannot end there: no such allowed law
     rest = guard.completion(text)
     assert rest and writes(guard, text, rest + " ")
     assert guard.violation("Em síntese, nos termos do art. 14 do CDC" + " ") < 0
