@@ -1,4 +1,9 @@
-"""Redação: document + template + prefill + parameters -> streamed answer with citation flags."""
+"""Redação: one case (a document) + template, its inputs and the start of the answer -> a streamed answer
+with citation flags.
+
+The case is the app's (`app.case`, see tui/case.py): opening another document starts a new case, and the
+answer, citations and export of the old one leave the screen (they stay in the history). The answer side
+is widgets/answer_pane.py; the live token count is screens/draft_count.py."""
 
 from __future__ import annotations
 
@@ -11,18 +16,18 @@ from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.timer import Timer
-from textual.widgets import Button, Input, Label, Select, Static, Switch, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, Checkbox, TextArea
 
 from legalprompt.errors import LegalPromptError, UserInputError
 from legalprompt.termsafe import safe_label
-from legalprompt.tui.widgets.safetext import SafeTextArea
+from legalprompt.tui.case import Case
+from legalprompt.tui.numbers import br_int, br_num, parse_br_float
 from legalprompt.tui.screens.base import BaseScreen
+from legalprompt.tui.screens.draft_count import TokenCountMixin
 from legalprompt.tui.widgets.answer import AnswerView
-from legalprompt.tui.widgets.citations import CitationsPanel
-
-_STOP_LABEL = {"eos": "fim natural", "length": "limite de tokens", "stop": "sequência de parada",
-               "cancelled": "interrompida"}
+from legalprompt.tui.widgets.answer_pane import AnswerPane
+from legalprompt.tui.widgets.safetext import SafeTextArea
+from legalprompt.tui.widgets.template_inputs import TemplateInputs
 
 
 def template_names() -> list[str]:
@@ -31,14 +36,19 @@ def template_names() -> list[str]:
     return [name for name, _path, _src, tpl, err in list_templates() if tpl is not None and not err]
 
 
-class DraftScreen(BaseScreen):
+def _fmt_float(x: float | None) -> str:
+    return "" if x is None else f"{x:g}".replace(".", ",")
+
+
+class DraftScreen(TokenCountMixin, BaseScreen):
     MODE = "redacao"
     BINDINGS = [
         Binding("f5", "generate", "gerar", priority=True),
         Binding("escape", "stop", "parar", priority=True),
-        Binding("ctrl+r", "regenerate", "nova semente", priority=True),
-        Binding("ctrl+t", "continue", "continuar", priority=True),
-        Binding("ctrl+o", "open_focus", "abrir", priority=True),
+        # shown in F1 and the command palette; the footer keeps room for the others at 80 columns
+        Binding("ctrl+r", "regenerate", "gerar de novo", priority=True, show=False),
+        Binding("ctrl+t", "continue", "continuar", priority=True, show=False),
+        Binding("ctrl+o", "open_document", "abrir", priority=True),
     ]
 
     class Partial(Message):
@@ -48,9 +58,9 @@ class DraftScreen(BaseScreen):
             self.text, self.citations, self.prefill_len, self.n_prompt = text, citations, prefill_len, n_prompt
 
     class Finished(Message):
-        def __init__(self, result):
+        def __init__(self, result, case_id: int | None = None):
             super().__init__()
-            self.result = result
+            self.result, self.case_id = result, case_id
 
     class Failed(Message):
         def __init__(self, message: str):
@@ -59,10 +69,9 @@ class DraftScreen(BaseScreen):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.document_label: str | None = None
-        self._loaded_text: str | None = None
+        self.case_id: int | None = None  # the case the form and the answer belong to
+        self._form_case: int | None = None  # the case the form was last filled for
         self._cancel: threading.Event | None = None
-        self._count_timer: Timer | None = None
         self._display_prefill_len = 0
         self._prefill_spans: list[tuple[int, int]] = []  # staged titles: shown like the prefill
         self._auto_prefill: str | None = None  # the prefill as the template rendered it (not edited)
@@ -75,58 +84,98 @@ class DraftScreen(BaseScreen):
         yield self.nav()
         with Horizontal(id="draft-main"):
             with Vertical(id="draft-left"):
-                yield Label("Documento", classes="pane-title", id="doc-title")
                 with Horizontal(id="open-row"):
-                    yield Input(placeholder="caminho do arquivo (txt, md, pdf, docx, html)", id="doc-path",
-                                compact=True)
-                    yield Button("Abrir", id="open", compact=True)
+                    yield Label("Documento", classes="pane-title", id="doc-title")
+                    yield Button("Abrir…", id="open", compact=True, tooltip="escolher um arquivo (ctrl+o)")
+                    yield Button("Novo", id="new-case", compact=True, tooltip="novo caso: documento vazio")
                 yield SafeTextArea(id="document", soft_wrap=True, show_line_numbers=False,
-                                   placeholder="cole aqui o texto do documento, ou abra um arquivo acima")
+                                   placeholder="cole aqui o texto do documento, ou abra um arquivo (ctrl+o)")
                 with Horizontal(classes="field-row"):
                     yield Label("Template", classes="field-label")
                     default = "ementa" if "ementa" in self._templates else (self._templates or [None])[0]
                     yield Select([(n, n) for n in self._templates], value=default or Select.NULL,
                                  allow_blank=default is None, prompt="escolha", id="template", compact=True)
-                yield Label("Início da resposta (prefill)", classes="field-title")
+                yield TemplateInputs(id="template-inputs")
+                yield Label("Início da resposta", classes="field-title")
                 yield SafeTextArea(id="prefill", soft_wrap=True, show_line_numbers=False,
                                    placeholder="vazio: o modelo começa do zero")
                 with Horizontal(classes="field-row", id="params"):
-                    yield Label("Temp.", classes="field-label-short")
-                    yield Input(id="temperature", compact=True, placeholder="0.3")
+                    yield Label("Criatividade", classes="field-label-short")
+                    yield Input(id="temperature", compact=True, placeholder="0,3",
+                                tooltip="temperatura: 0 repete sempre a mesma resposta; 1 varia muito")
                     yield Label("Máx.", classes="field-label-short")
-                    yield Input(id="max-tokens", compact=True, placeholder="300", type="integer")
+                    yield Input(id="max-tokens", compact=True, placeholder="300", type="integer",
+                                tooltip="máximo de tokens da resposta")
                     yield Label("Semente", classes="field-label-short")
-                    yield Input(id="seed", compact=True, placeholder="aleatória", type="integer")
+                    yield Input(id="seed", compact=True, placeholder="aleatória", type="integer",
+                                tooltip="a mesma semente com o mesmo pedido dá a mesma resposta")
                 with Horizontal(classes="field-row", id="citation-mode-row"):
                     # anchored: a citation may only be one of the document's or a known norm's
-                    yield Label("Citações ancoradas no documento", classes="field-label")
-                    yield Switch(value=True, id="citation-mode")
+                    yield Checkbox("Citações ancoradas no documento", value=True, id="citation-mode", compact=True,
+                                   tooltip="o modelo só pode citar o que está no documento ou numa norma conhecida")
                 yield Static("contagem de tokens: aguardando o modelo", id="token-count")
-            with Vertical(id="draft-right"):
-                yield Label("Resposta", classes="pane-title", id="answer-title")
-                yield AnswerView(placeholder="F5 gera a resposta. O início (prefill) aparece destacado; as "
-                                             "citações são marcadas pelo veredito.", id="answer")
-                yield Static("", id="shape-findings")
-                yield CitationsPanel(id="citations")
+            yield AnswerPane(id="draft-right")
         yield from self.bottom()
 
     def on_mount(self) -> None:
         self.app.draft_screen = self
-        self._apply_template_defaults()
         self.watch(self.app, "model_status", self._model_changed, init=False)
+        self.watch(self.app, "case", self._case_changed, init=True)
         doc = getattr(self.app, "initial_document", None)
         if doc:
-            self.query_one("#doc-path", Input).value = str(doc)
             self.open_document(str(doc))
 
     def _model_changed(self, status: str) -> None:
         if status == "ready":
             self.schedule_count(0.0)
 
+    # -- the case ---------------------------------------------------------------------------------
+    def _case_changed(self, case: Case) -> None:
+        """A new case: its document in the box, and nothing left of the previous one's answer."""
+        if case.id == self.case_id:
+            return
+        self.case_id = case.id
+        if self.generating:
+            self.action_stop()
+        box = self.query_one("#document", TextArea)
+        if box.text != case.text:
+            box.load_text(case.text)
+        self.last_result = None
+        self.app.last_answer = None
+        self._prefill_spans = []
+        self.pane.reset()
+        self.status.set_activity("")
+        self._update_doc_title()
+        self._form_case = None
+        self.call_later(self._defaults_for_case, case.id)
+
+    async def _defaults_for_case(self, case_id: int) -> None:
+        """A new case's form: the template's defaults, unless a history run already filled it."""
+        if self._form_case == case_id or self.case_id != case_id:
+            return
+        self._form_case = case_id
+        await self._apply_template_defaults()
+
+    def set_document(self, text: str, label: str | None, path: str | None = None) -> None:
+        """Start a new case with `text` (from the file `path`, or pasted when None)."""
+        self.app.case = Case.new(text, label, path)
+
+    @property
+    def case(self) -> Case:
+        return self.app.case
+
     # -- form -------------------------------------------------------------------------------------
     @property
+    def pane(self) -> AnswerPane:
+        return self.query_one(AnswerPane)
+
+    @property
     def answer(self) -> AnswerView:
-        return self.query_one("#answer", AnswerView)
+        return self.pane.answer
+
+    @property
+    def document_label(self) -> str | None:
+        return self.case.label
 
     def template_name(self) -> str:
         v = self.query_one("#template", Select).value
@@ -137,91 +186,112 @@ class DraftScreen(BaseScreen):
     def document_text(self) -> str:
         return self.query_one("#document", TextArea).text
 
-    def set_document(self, text: str, label: str | None) -> None:
-        self._loaded_text = text
-        self.document_label = label
-        self.query_one("#document", TextArea).load_text(text)
-        self._update_doc_title()
-        self.schedule_count()
+    def _from_file(self) -> bool:
+        return bool(self.case.label) and self.document_text() == self.case.text
 
     def _update_doc_title(self) -> None:
-        text = self.document_text()
-        if self._loaded_text is not None and text == self._loaded_text and self.document_label:
-            name = Path(self.document_label).name if not self.document_label.startswith("<") else self.document_label
+        if self._from_file():
+            label = self.case.label or ""
+            name = Path(label).name if not label.startswith("<") else label
         else:
-            name = "texto colado" if text.strip() else "vazio"
-        self.query_one("#doc-title", Label).update(Text(f"Documento: {safe_label(name)}"))
+            name = "texto colado" if self.document_text().strip() else "vazio"
+        self.query_one("#doc-title", Label).update(
+            Text(f"Documento: {safe_label(name)}", no_wrap=True, overflow="ellipsis"))
 
-    def _apply_template_defaults(self) -> None:
+    def template_inputs(self) -> TemplateInputs:
+        return self.query_one("#template-inputs", TemplateInputs)
+
+    def _render_prefill(self):
+        from legalprompt.techniques.templates import load_template
+
+        tpl = load_template(self.template_name())
+        inputs = {tpl.meta.document_input: self.document_text() or " ",
+                  **self.template_inputs().request_inputs(tpl.name)}
+        return tpl, tpl.render_prefill(inputs)
+
+    async def _apply_template_defaults(self) -> None:
+        from legalprompt.techniques.templates import load_template
+
         try:
-            from legalprompt.techniques.templates import load_template
-
             tpl = load_template(self.template_name())
-            inputs = {tpl.meta.document_input: self.document_text() or " "}
-            prefill = tpl.render_prefill(inputs)
+        except LegalPromptError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        kept = self.app.template_inputs.get(tpl.name, {})
+        await self.template_inputs().set_template(tpl, kept)
+        try:
+            _, prefill = self._render_prefill()
         except LegalPromptError as exc:
             self.notify(exc.message, severity="error")
             return
         self._auto_prefill = prefill
         self.query_one("#prefill", TextArea).load_text(prefill)
         s = tpl.meta.sampling
-        self.query_one("#temperature", Input).value = "" if s.temperature is None else f"{s.temperature:g}"
+        self.query_one("#temperature", Input).value = _fmt_float(s.temperature)
         self.query_one("#max-tokens", Input).value = "" if s.max_tokens is None else str(s.max_tokens)
-        self.query_one("#citation-mode", Switch).value = tpl.meta.citations == "anchored"
+        self.query_one("#citation-mode", Checkbox).value = tpl.meta.citations == "anchored"
         self.schedule_count()
 
     def request(self, *, prefill: str | None = None, seed: int | None = None, command: str = "tui"):
         from legalprompt.drafting import DraftRequest
 
         def num(field: str, kind, what: str):
-            raw = self.query_one(f"#{field}", Input).value.strip().replace(",", ".")
+            raw = self.query_one(f"#{field}", Input).value.strip()
             if not raw:
                 return None
             try:
-                return kind(raw)
+                return parse_br_float(raw) if kind is float else kind(raw)
             except ValueError:
                 raise UserInputError(f"{what} inválido: '{raw}'. Use um número, por exemplo "
-                                     f"{'0.3' if kind is float else '300'}.") from None
+                                     f"{'0,3' if kind is float else '300'}.") from None
 
-        temperature = num("temperature", float, "temperatura")
+        temperature = num("temperature", float, "criatividade (temperatura)")
         max_tokens = num("max-tokens", int, "máximo de tokens")
         if max_tokens is not None and max_tokens < 1:
             raise UserInputError("o máximo de tokens deve ser 1 ou mais")
         if seed is None:
             seed = num("seed", int, "semente")
-        from_file = (self.document_text() == self._loaded_text and bool(self.document_label)
-                     and not self.document_label.startswith("<") and Path(self.document_label).is_file())
+        from_file = self._from_file() and bool(self.case.path)
         return DraftRequest(
             template=self.template_name(), document=self.document_text(),
-            document_label=self.document_label if self.document_text() == self._loaded_text else "texto colado",
-            document_path=str(Path(self.document_label).resolve()) if from_file else None,
+            document_label=self.case.label if self._from_file() else "texto colado",
+            document_path=self.case.path if from_file else None,
+            inputs=self.template_inputs().request_inputs(self.template_name()),
             prefill=self.query_one("#prefill", TextArea).text if prefill is None else prefill,
             temperature=temperature, max_tokens=max_tokens, seed=seed, command=command,
             staged=False if prefill is not None else None,  # continuing an answer: no titles written again
-            citation_mode="anchored" if self.query_one("#citation-mode", Switch).value else "free")
+            citation_mode="anchored" if self.query_one("#citation-mode", Checkbox).value else "free")
 
     # -- events -----------------------------------------------------------------------------------
     @on(Select.Changed, "#template")
-    def _template_changed(self) -> None:
-        self._apply_template_defaults()
+    async def _template_changed(self) -> None:
+        await self._apply_template_defaults()
+
+    @on(TemplateInputs.Changed)
+    def _inputs_changed(self, msg: TemplateInputs.Changed) -> None:
+        self.app.template_inputs[msg.template] = dict(msg.values)
+        self._refresh_auto_prefill()
+        self.schedule_count()
 
     @on(TextArea.Changed, "#document")
     def _document_changed(self) -> None:
+        text = self.document_text()
+        if not text.strip() and self.case.text.strip():
+            # the box emptied (ctrl+a, Delete; or Limpar): whatever comes next is another case
+            self.set_document("", None)
+            return
         self._update_doc_title()
-        self._refresh_inferred_prefill()
+        self._refresh_auto_prefill()
         self.schedule_count()
 
-    def _refresh_inferred_prefill(self) -> None:
-        """A template that takes its inputs from the document (ementa: ramo, classe) re-renders its
-        prefill when the document changes, unless the user has edited the prefill."""
-        from legalprompt.techniques.templates import load_template
-
+    def _refresh_auto_prefill(self) -> None:
+        """The start of the answer follows the template's inputs (and, for templates that infer them, the
+        document) unless the user has edited it."""
         box = self.query_one("#prefill", TextArea)
+        if box.text != self._auto_prefill:
+            return
         try:
-            tpl = load_template(self.template_name())
-            if not tpl.meta.infer or box.text != self._auto_prefill:
-                return
-            prefill = tpl.render_prefill({tpl.meta.document_input: self.document_text() or " "})
+            _, prefill = self._render_prefill()
         except LegalPromptError:
             return
         if prefill != box.text:
@@ -233,87 +303,47 @@ class DraftScreen(BaseScreen):
     def _prompt_changed(self) -> None:
         self.schedule_count()
 
-    @on(Input.Submitted, "#doc-path")
     @on(Button.Pressed, "#open")
     def _open_pressed(self) -> None:
-        path = self.query_one("#doc-path", Input).value.strip()
-        if not path:
-            self.notify("escreva o caminho do arquivo no campo ao lado de Abrir", severity="warning")
-            return
-        self.open_document(path)
+        self.action_open_document()
 
-    def action_open_focus(self) -> None:
-        self.query_one("#doc-path", Input).focus()
+    @on(Button.Pressed, "#new-case")
+    def _new_pressed(self) -> None:
+        self.set_document("", None)
+        self.query_one("#document", TextArea).focus()
+
+    def action_open_document(self) -> None:
+        from legalprompt.tui.screens.open_document import OpenDocumentScreen
+
+        self.app.push_screen(OpenDocumentScreen(), self._picked)
+
+    def _picked(self, doc) -> None:
+        if doc is not None:
+            self.adopt_document(doc)
+
+    def adopt_document(self, doc) -> None:
+        """A document read by tui/document_loading.py becomes the new case."""
+        self.set_document(doc.text, str(doc.path), str(doc.path))
+        note = f"{doc.path.name}: {br_int(len(doc.text))} caracteres ({doc.format})"
+        if doc.warnings:
+            self.notify(note + "\n" + "\n".join(doc.warnings), title="Documento aberto", severity="warning",
+                        timeout=12)
+        else:
+            self.notify(note, title="Documento aberto")
 
     @work(thread=True, exclusive=True, group="open")
     def open_document(self, path: str) -> None:
-        from legalprompt.batch.readers import read_document
-        from legalprompt.batch.readers import check_document_size
+        """Read `path` (a worker thread, the size-limited reader) and make it the case."""
+        from legalprompt.tui.document_loading import load_document
+        from legalprompt.tui.recent import RecentDocuments
 
-        p = Path(path).expanduser()
         try:
-            if not p.is_file():
-                raise UserInputError(f"arquivo não encontrado: {path}")
-            doc = read_document(p)
-            # A text area holding tens of millions of characters freezes the UI for minutes.
-            check_document_size(doc.text, str(p))
+            doc = load_document(path)
         except LegalPromptError as exc:
             self.app.call_from_thread(self.notify, exc.message, title="Documento", severity="error")
             return
-        self.app.call_from_thread(self.set_document, doc.text, str(p))
-        self.app.call_from_thread(self.notify, f"{p.name}: {len(doc.text)} caracteres ({doc.format})",
-                                  title="Documento aberto")
-
-    # -- live token count -------------------------------------------------------------------------
-    def schedule_count(self, delay: float = 0.4) -> None:
-        if self._count_timer is not None:
-            self._count_timer.stop()
-        self._count_timer = self.set_timer(max(delay, 0.01), self._count_now)
-
-    def _count_now(self) -> None:
-        if self.app.engine is None or self.generating:
-            return
-        if not self.document_text().strip():
-            self.query_one("#token-count", Static).update("contagem de tokens: abra ou cole um documento")
-            return
-        try:
-            req = self.request()
-        except LegalPromptError as exc:
-            self._show_count(None, exc.message)
-            return
-        self._count_worker(req)
-
-    @work(thread=True, exclusive=True, group="count")
-    def _count_worker(self, req) -> None:
-        from legalprompt.drafting import sampling_for
-        from legalprompt.techniques.templates import load_template
-
-        engine = self.app.engine
-        if engine is None:
-            return
-        try:
-            tpl = load_template(req.template)
-            inputs = {tpl.meta.document_input: req.document, **req.inputs}
-            prompt = engine.build_prompt(tpl.render(inputs), tpl.render_prefill(inputs, req.prefill), tpl.meta.system)
-            n = len(engine.prompt_tokens(prompt))
-            params = sampling_for(tpl, self.app.settings, req)
-        except LegalPromptError as exc:
-            self.app.call_from_thread(self._show_count, None, exc.message)
-            return
-        self.app.call_from_thread(self._show_count, (n, params.max_tokens, engine.n_ctx), None)
-
-    def _show_count(self, counts: tuple[int, int, int] | None, error: str | None) -> None:
-        box = self.query_one("#token-count", Static)
-        if counts is None:
-            box.update(error or "")
-            box.add_class("-over")
-            return
-        n, max_tokens, n_ctx = counts
-        over = n + max_tokens > n_ctx
-        box.set_class(over, "-over")
-        box.update(f"prompt: {n} tokens ({len(self.document_text())} caracteres no documento) + resposta até "
-                   f"{max_tokens} = {n + max_tokens} de {n_ctx} do contexto"
-                   + (" — NÃO CABE: encurte o documento (Limar) ou reduza o máximo" if over else ""))
+        RecentDocuments.load().remember(doc.path)
+        self.app.call_from_thread(self.adopt_document, doc)
 
     # -- generation -------------------------------------------------------------------------------
     def action_generate(self, seed: int | None = None, prefill: str | None = None) -> None:
@@ -329,7 +359,7 @@ class DraftScreen(BaseScreen):
             self.notify(exc.message, severity="error")
             return
         if not req.document.strip():
-            self.notify("o documento está vazio: abra um arquivo ou cole o texto", severity="error")
+            self.notify("o documento está vazio: abra um arquivo (ctrl+o) ou cole o texto", severity="error")
             return
         if prefill is None:
             self._display_prefill_len = len(req.prefill or "")
@@ -337,14 +367,14 @@ class DraftScreen(BaseScreen):
         self.app.register_cancel(self._cancel)
         self.generating = True
         self.answer.selected = None
-        self.query_one("#citations", CitationsPanel).set_citations([], final=False)
-        self.show_findings(None)
         self._prefill_spans = []
-        self.query_one("#answer-title", Label).update("Resposta — gerando… (Esc para parar)")
+        self.pane.reset("Resposta — gerando… (Esc para parar)")
         self.status.set_activity("gerando")
-        self._generate_worker(req, self._cancel)
+        self._generate_worker(req, self._cancel, self.case_id)
 
     def action_stop(self) -> None:
+        if self.close_open_menu():
+            return
         if self._cancel is not None and self.generating:
             self._cancel.set()
             self.status.set_activity("parando…")
@@ -363,7 +393,7 @@ class DraftScreen(BaseScreen):
         self.action_generate(prefill=self.answer.text)
 
     @work(thread=True, group="generate")
-    def _generate_worker(self, req, cancel: threading.Event) -> None:
+    def _generate_worker(self, req, cancel: threading.Event, case_id: int | None = None) -> None:
         from legalprompt.tui.streaming import stream_request
 
         def on_update(text, citations, prep):
@@ -378,16 +408,12 @@ class DraftScreen(BaseScreen):
         except Exception as exc:  # show any failure in the UI instead of killing the app
             self.post_message(self.Failed(f"{type(exc).__name__}: {exc}"))
             return
-        self.post_message(self.Finished(result))
+        self.post_message(self.Finished(result, case_id))
 
     def on_draft_screen_partial(self, msg: Partial) -> None:
         if msg.n_prompt is not None:
-            self.query_one("#answer-title", Label).update(
-                f"Resposta — gerando… prompt de {msg.n_prompt} tokens (Esc para parar)")
-        citations = msg.citations if msg.citations is not None else self.answer.citations
-        self.answer.show(msg.text, self._display_prefill_len, citations, prefill_spans=list(self._prefill_spans))
-        if msg.citations is not None:
-            self.query_one("#citations", CitationsPanel).set_citations(msg.citations, final=False)
+            self.pane.title(f"Resposta — gerando… prompt de {br_int(msg.n_prompt)} tokens (Esc para parar)")
+        self.pane.partial(msg.text, self._display_prefill_len, msg.citations, list(self._prefill_spans))
 
     def _end_generation(self) -> None:
         self.generating = False
@@ -398,7 +424,7 @@ class DraftScreen(BaseScreen):
 
     def on_draft_screen_failed(self, msg: Failed) -> None:
         self._end_generation()
-        self.query_one("#answer-title", Label).update("Resposta — erro")
+        self.pane.title("Resposta — erro")
         self.status.set_activity("erro")
         self.notify(msg.message, title="Geração", severity="error", timeout=12)
 
@@ -407,59 +433,39 @@ class DraftScreen(BaseScreen):
 
         self._end_generation()
         r = msg.result
+        if msg.case_id != self.case_id:
+            return  # an answer of a case no longer on screen: it is in the history, not here
         self.last_result = r
         d = r.done
-        citations = (r.citations or {}).get("citations", [])
-        self.answer.show(d.output, self._display_prefill_len, citations, prefill_spans=list(self._prefill_spans))
-        self.query_one("#citations", CitationsPanel).set_citations(citations, final=True)
-        self.show_findings(r.shape)
-        shape = "" if r.shape_ok is None else (" · formato ok" if r.shape_ok else " · formato inesperado")
-        title = "Resposta — interrompida (parcial guardada)" if r.status == "cancelled" else "Resposta — concluída"
-        mode = " · citações ancoradas" if r.prepared.citation_mode == "anchored" else " · citações livres"
-        self.query_one("#answer-title", Label).update(
-            f"{title} · {_STOP_LABEL.get(d.stop_reason, d.stop_reason)}{shape}{mode}")
+        citations = self.pane.finished(r, self._display_prefill_len, list(self._prefill_spans))
         self.status.set_activity(
-            f"{d.usage.prompt_tokens} tokens de prompt ({d.usage.cached_prompt_tokens} reaproveitados), "
-            f"{d.usage.completion_tokens} gerados · {d.timings.generation_tokens_per_s:.1f} tokens/s · "
+            f"{br_num(d.timings.generation_tokens_per_s)} tokens/s · {br_int(d.usage.completion_tokens)} gerados · "
+            f"prompt {br_int(d.usage.prompt_tokens)} ({br_int(d.usage.cached_prompt_tokens)} reaproveitados) · "
             f"semente {d.seed} · histórico #{r.run_id}")
         self.app.last_answer = LastAnswer(
             text=d.output, prefill=d.prefill[: self._display_prefill_len], template=r.prepared.template.name,
             model=self.app.engine.ref.name if self.app.engine else "", seed=d.seed, run_id=r.run_id,
-            status=r.status, citations=citations)
+            status=r.status, citations=citations, stop_reason=d.stop_reason, case_id=self.case_id,
+            document=self.case.label)
 
     def show_findings(self, shape: dict | None) -> None:
-        """The shape check's findings (for ementas, `legalprompt lint`'s) under the answer; hidden when none."""
-        box = self.query_one("#shape-findings", Static)
-        findings = (shape or {}).get("findings") or []
-        if not findings:
-            box.update("")
-            box.display = False
-            return
-        from rich.text import Text
+        self.pane.show_findings(shape)
 
-        t = Text("Formato:\n", style="bold")
-        for f in findings:
-            where = f"linha {f['line']}: " if f.get("line") else ""
-            t.append(f"• {where}{f['message']} ", style="yellow")
-            t.append(f"[{f['code']}]\n", style="dim")
-        box.update(t)
-        box.display = True
-
-    def on_citations_panel_jump(self, msg: CitationsPanel.Jump) -> None:
-        self.answer.jump_to(msg.index)
-
-    # -- used by the Histórico and Limar screens ----------------------------------------------------
-    def load_run(self, rec) -> None:
-        """Fill the form from a history record (template, prefill, parameters, seed, document)."""
+    # -- used by the Histórico screen -------------------------------------------------------------
+    async def load_run(self, rec) -> None:
+        """Fill the form from a history record (template, its inputs, prefill, parameters, seed)."""
+        self._form_case = self.case_id
         if rec.template and rec.template in self._templates:
             sel = self.query_one("#template", Select)
             with sel.prevent(Select.Changed):
                 sel.value = rec.template
+            self.app.template_inputs[rec.template] = {
+                k: ("sim" if v is True else "não" if v is False else str(v))
+                for k, v in (getattr(rec, "inputs", None) or {}).items()}
+            await self._apply_template_defaults()
         params = rec.params or {}
         self.query_one("#prefill", TextArea).load_text(rec.prefill or "")
-        self.query_one("#temperature", Input).value = "" if params.get("temperature") is None else f"{params['temperature']:g}"
+        self.query_one("#temperature", Input).value = _fmt_float(params.get("temperature"))
         self.query_one("#max-tokens", Input).value = "" if params.get("max_tokens") is None else str(params["max_tokens"])
         self.query_one("#seed", Input).value = "" if rec.seed is None else str(rec.seed)
-        self.answer.clear()
-        self.query_one("#citations", CitationsPanel).set_citations([], final=False)
-        self.query_one("#answer-title", Label).update("Resposta")
+        self.pane.reset()
