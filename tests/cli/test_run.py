@@ -37,7 +37,7 @@ def test_run_json_has_output_usage_timings_and_history():
     import hashlib
     from pathlib import Path
 
-    from legalprompt.batch.readers import read_document
+    from legalprompt.documents import read_document
 
     assert rec.document_path == str(Path(DOC).resolve()) and rec.inputs == {"area": "DIREITO DO CONSUMIDOR"}
     assert rec.document_sha256 == hashlib.sha256(read_document(Path(DOC)).text.encode()).hexdigest()

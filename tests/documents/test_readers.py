@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from legalprompt.batch.pdftext import clean_pages, dehyphenate
-from legalprompt.batch.readers import iter_documents, read_document
+from legalprompt.documents import iter_documents, read_document
+from legalprompt.documents.encoding import decode_bytes, decode_bytes_ex
+from legalprompt.documents.pdf_text import clean_pages, dehyphenate
 from legalprompt.errors import DocumentError, UserInputError
-from legalprompt.textio import decode_bytes, decode_bytes_ex
 
 DOCS = Path(__file__).resolve().parent.parent / "fixtures" / "docs"
 
@@ -99,7 +99,7 @@ def test_fifty_megabytes_of_text_is_fast(tmp_path):
     with pytest.raises(DocumentError, match="grande demais"):
         read_document(path)
     # ... and the decoder itself still handles 50 MB.
-    from legalprompt.textio import decode_bytes_ex
+    from legalprompt.documents.encoding import decode_bytes_ex
 
     t0 = time.perf_counter()
     text, encoding = decode_bytes_ex(data, str(path))
