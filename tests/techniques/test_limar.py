@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from legalprompt.errors import UserInputError
-from legalprompt.techniques.limar import (LEVELS, _read_list, citation_spans, fold, lexicon, limar,
-                                          limar_filter, number_spans)
+from legalprompt.techniques.limar import (LEVELS, citation_spans, fold, lexicon, limar, limar_filter,
+                                          number_spans, read_list)
 
 EXAMPLE = ("Trata-se de recurso extraordinário interposto pela União contra acórdão que determinou o "
            "fornecimento de medicamento de alto custo, com fundamento no art. 196 da CF. Com efeito, o pedido "
@@ -154,12 +154,12 @@ def test_real_documents_keep_every_citation_and_number(shared_data):
 
 def test_word_lists_are_sane():
     lex = lexicon()
-    assert len([ln for ln in _read_list("expressions.txt")]) >= 100
+    assert len([ln for ln in read_list("expressions.txt")]) >= 100
     assert not (set(lex.negators) & lex.stop), "a negator must never be a stop word"
     for neg in ("nao", "nem", "sem", "jamais", "nenhum", "improcedente", "inadmissivel"):
         assert neg in lex.negators
     assert fold("Não") == "nao" and fold("AÇÃO") == "acao"
-    for line in _read_list("negators.txt"):
+    for line in read_list("negators.txt"):
         assert line.split()[1] in ("fwd", "back"), line
 
 
