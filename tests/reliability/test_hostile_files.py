@@ -15,7 +15,7 @@ import pytest
 from legalprompt.documents import limits
 from legalprompt.documents import read_document
 from legalprompt.errors import DocumentError
-from tests.reliability.helpers import REPO, assert_clean_error, invoke
+from tests.cli.helpers import REPO, assert_clean_error, invoke
 
 LIMIT_AS = 1536 * 1024 * 1024  # 1.5 GB of address space for the child
 

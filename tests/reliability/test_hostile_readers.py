@@ -15,7 +15,7 @@ import sys
 
 import pytest
 
-from tests.reliability.helpers import REPO
+from tests.cli.helpers import REPO
 from tests.reliability.hostile_corpus import make_corpus
 
 _CHILD = """

@@ -21,7 +21,7 @@ import pytest
 
 from legalprompt.store.history import History
 
-from .helpers import DOCS, REPO, SMALL, SMOL
+from tests.cli.helpers import REPO, SMALL, SMOL
 
 pytestmark = pytest.mark.model
 
