@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         jobs=1, check_citations=not args.no_check, retry_errors=args.retry_errors, json=args.json,
         progress=not args.quiet, citation_mode=args.citations)
     # Expand the inputs before paying for the model load (a typo fails fast).
-    from legalprompt.batch.readers import iter_documents
+    from legalprompt.documents import iter_documents
 
     list(iter_documents(args.inputs))
     settings = settings_from_args(args)
