@@ -23,8 +23,9 @@ class LoadedDocument:
 
 def _scanned_pdf(path: Path) -> bool:
     """Whether `path` is a PDF that opens but has no text layer at all (a scan)."""
-    from legalprompt.batch.pdftext import read_pdf
-    from legalprompt.batch.readers import MAX_PACKAGE_BYTES, read_file_bytes
+    from legalprompt.documents.files import read_file_bytes
+    from legalprompt.documents.limits import MAX_PACKAGE_BYTES
+    from legalprompt.documents.pdf_text import read_pdf
 
     try:
         pdf = read_pdf(read_file_bytes(path, MAX_PACKAGE_BYTES), str(path))
@@ -36,7 +37,8 @@ def _scanned_pdf(path: Path) -> bool:
 def load_document(path: str | Path) -> LoadedDocument:
     """Read `path` for the Redação screen. Raises a LegalPromptError whose message says what to do:
     not found, not a readable kind, a scanned PDF (no text), or over the size limit."""
-    from legalprompt.batch.readers import check_document_size, read_document
+    from legalprompt.documents import read_document
+    from legalprompt.documents.limits import check_document_size
 
     p = Path(path).expanduser()
     if not p.is_file():
