@@ -11,7 +11,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from legalprompt.engine.events import DoneEvent, TextEvent, Timings, Usage
@@ -79,11 +79,25 @@ def _quiet_llama_logs(llama_cpp) -> None:
     llama_cpp.llama_log_set(_cb, ctypes.c_void_p(0))
 
 
-class Engine:
-    """Owns one `llama_cpp.Llama`. Thread-safe by serialisation: every call takes the lock."""
+class PromptEvalCancelled(Exception):
+    """Cancelled between two prompt-evaluation batches (the caller's cancel event was set)."""
 
-    def __init__(self, ref: ModelRef, opts: LoadOptions):
+
+ProgressCallback = Callable[[int, int, int], None]
+"""on_prompt_progress(evaluated, to_evaluate, reused): called between prompt-evaluation batches."""
+
+
+class Engine:
+    """Owns one `llama_cpp.Llama`. Thread-safe by serialisation: every call takes the lock.
+
+    `vocab_only=True` loads the vocabulary and metadata without the weights (megabytes, a fraction of a
+    second): enough to build prompts and count tokens in a front end whose generation runs in another
+    process (the TUI's engine worker); generating with it fails."""
+
+    def __init__(self, ref: ModelRef, opts: LoadOptions, *, vocab_only: bool = False):
         opts.validate()
+        self.vocab_only = vocab_only
+        self.on_prompt_progress: ProgressCallback | None = None
         self.ref = ref
         self.meta: GGUFMeta = read_gguf(ref.path)
         self.prompt_format = effective_prompt_format(ref, self.meta)
@@ -109,16 +123,18 @@ class Engine:
         t0 = time.perf_counter()
         try:
             self.llm = llama_cpp.Llama(
-                model_path=str(ref.path), n_ctx=n_ctx, n_batch=min(self._batch_size(opts, n_gpu), n_ctx),
-                n_threads=self.n_threads, n_threads_batch=self.n_threads, n_gpu_layers=n_gpu,
-                seed=opts.seed, logits_all=False, verbose=False,
+                model_path=str(ref.path), n_ctx=min(n_ctx, 512) if vocab_only else n_ctx,
+                n_batch=min(self._batch_size(opts, n_gpu), n_ctx),
+                n_threads=self.n_threads, n_threads_batch=self.n_threads, n_gpu_layers=0 if vocab_only else n_gpu,
+                seed=opts.seed, logits_all=False, verbose=False, vocab_only=vocab_only,
             )
         except (ValueError, RuntimeError, OSError) as exc:
             detail = "".join(_LOG_TAIL[-3:]).strip().replace("\n", " ")[-300:]
             raise ModelError(f"o llama.cpp não conseguiu carregar {ref.path} ({detail or exc}). O arquivo pode "
                              "estar corrompido ou ser de uma arquitetura que esta versão não conhece.") from None
         self.load_s = time.perf_counter() - t0
-        self.n_ctx = self.llm.n_ctx()
+        # A vocabulary-only load has no real context: report the one the full load would get.
+        self.n_ctx = n_ctx if vocab_only else self.llm.n_ctx()
         self._lock = threading.Lock()
         self._canonical = 0  # leading KV positions computed in canonical full chunks (see _eval_reusing_prefix)
         self._vocab = self.llm._model.vocab
@@ -288,7 +304,7 @@ class Engine:
                 "(por exemplo com `legalprompt limar`), reduza --max-tokens ou aumente --n-ctx.")
 
     # -- evaluation -------------------------------------------------------------------------------
-    def _eval_reusing_prefix(self, tokens: list[int]) -> int:
+    def _eval_reusing_prefix(self, tokens: list[int], cancel: threading.Event | None = None) -> int:
         """Evaluate `tokens`, keeping the KV cache of the longest prefix shared with the last request.
         Returns how many tokens were reused. Caller holds the lock.
 
@@ -296,7 +312,11 @@ class Engine:
         of different sizes, which is enough to change a sampled answer. So a prompt is always evaluated
         in the same shape, cached or not: the body in chunks of n_batch aligned to position 0, then the
         last token alone; and only whole chunks evaluated in that shape are reused. Same seed, same
-        prompt, same output, whatever ran before."""
+        prompt, same output, whatever ran before.
+
+        The body is evaluated one chunk at a time, so that between chunks `on_prompt_progress` hears how far
+        it got and `cancel` is honoured (PromptEvalCancelled); the chunks already evaluated stay reusable.
+        One callback per chunk of n_batch tokens: nothing is added per generated token."""
         llm = self.llm
         n = len(tokens)
         chunk = llm.n_batch
@@ -313,8 +333,20 @@ class Engine:
             reuse = 0
             llm.reset()
             llm._ctx.kv_cache_seq_rm(-1, 0, -1)
-        llm.eval(tokens[reuse : n - 1])
-        self._canonical = (n - 1) // chunk * chunk
+        body = n - 1 - reuse
+        progress = self.on_prompt_progress
+        self._canonical = reuse
+        for start in range(reuse, n - 1, chunk):
+            if progress is not None:
+                progress(start - reuse, body + 1, reuse)
+            if cancel is not None and cancel.is_set():
+                raise PromptEvalCancelled
+            end = min(start + chunk, n - 1)
+            llm.eval(tokens[start:end])
+            if end - start == chunk:
+                self._canonical = end
+        if progress is not None:
+            progress(body, body + 1, reuse)
         llm.eval(tokens[n - 1 :])
         return reuse
 
@@ -418,7 +450,15 @@ class Engine:
         llm = self.llm
         t0 = time.perf_counter()  # the thread choice's short look at the machine counts as waiting time
         threads = self.fit_threads()
-        reused = self._eval_reusing_prefix(tokens)
+        try:
+            reused = self._eval_reusing_prefix(tokens, cancel)
+        except PromptEvalCancelled:
+            t_end = time.perf_counter()
+            yield DoneEvent(output=prefill, prefill=prefill, generated="", stop_reason="cancelled",
+                            usage=Usage(len(tokens), 0, 0),
+                            timings=Timings(load_s=self.load_s, total_s=t_end - t0, threads=threads),
+                            seed=params.seed)
+            return
         t_prompt = time.perf_counter()
         llm.set_seed(params.seed)
         sampler_args = dict(top_k=params.top_k, top_p=params.top_p, min_p=params.min_p, temp=params.temperature,
