@@ -1,29 +1,22 @@
 """Redação: one case (a document) + template, its inputs and the start of the answer -> a streamed answer
 with citation flags.
 
-The case is the app's (`app.case`, see tui/case.py): opening another document starts a new case, and the
-answer, citations and export of the old one leave the screen (they stay in the history). The answer side
-is widgets/answer_pane.py; the live token count is screens/draft_count.py."""
+The screen is built from its jobs: the form (template, its inputs, the start of the answer, parameters)
+here; the case (app.case: the document, opening one, what a new one clears) in draft_case.py; generation
+in draft_generation.py; the live token count in draft_count.py; the answer side is widgets/answer_pane.py."""
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-from typing import Any
-
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.widgets import Button, Input, Label, Select, Static, Checkbox, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from legalprompt.errors import LegalPromptError, UserInputError
-from legalprompt.termsafe import safe_label
-from legalprompt.tui.case import Case
-from legalprompt.tui.numbers import br_int, br_num, parse_br_float
-from legalprompt.tui.screens.base import BaseScreen
+from legalprompt.tui.numbers import parse_br_float
+from legalprompt.tui.screens.draft_case import DraftCase
 from legalprompt.tui.screens.draft_count import TokenCountMixin
+from legalprompt.tui.screens.draft_generation import DraftGeneration
 from legalprompt.tui.widgets.answer import AnswerView
 from legalprompt.tui.widgets.answer_pane import AnswerPane
 from legalprompt.tui.widgets.safetext import SafeTextArea
@@ -40,7 +33,7 @@ def _fmt_float(x: float | None) -> str:
     return "" if x is None else f"{x:g}".replace(".", ",")
 
 
-class DraftScreen(TokenCountMixin, BaseScreen):
+class DraftScreen(TokenCountMixin, DraftCase, DraftGeneration):
     MODE = "redacao"
     BINDINGS = [
         Binding("f5", "generate", "gerar", priority=True),
@@ -51,28 +44,8 @@ class DraftScreen(TokenCountMixin, BaseScreen):
         Binding("ctrl+o", "open_document", "abrir", priority=True),
     ]
 
-    class Partial(Message):
-        def __init__(self, text: str, citations: list[dict[str, Any]] | None, prefill_len: int | None,
-                     n_prompt: int | None):
-            super().__init__()
-            self.text, self.citations, self.prefill_len, self.n_prompt = text, citations, prefill_len, n_prompt
-
-    class Finished(Message):
-        def __init__(self, result, case_id: int | None = None):
-            super().__init__()
-            self.result, self.case_id = result, case_id
-
-    class Failed(Message):
-        def __init__(self, message: str):
-            super().__init__()
-            self.message = message
-
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.case_id: int | None = None  # the case the form and the answer belong to
-        self._form_case: int | None = None  # the case the form was last filled for
-        self._cancel: threading.Event | None = None
-        self._display_prefill_len = 0
         self._prefill_spans: list[tuple[int, int]] = []  # staged titles: shown like the prefill
         self._auto_prefill: str | None = None  # the prefill as the template rendered it (not edited)
         self._templates = template_names()
@@ -129,41 +102,6 @@ class DraftScreen(TokenCountMixin, BaseScreen):
         if status == "ready":
             self.schedule_count(0.0)
 
-    # -- the case ---------------------------------------------------------------------------------
-    def _case_changed(self, case: Case) -> None:
-        """A new case: its document in the box, and nothing left of the previous one's answer."""
-        if case.id == self.case_id:
-            return
-        self.case_id = case.id
-        if self.generating:
-            self.action_stop()
-        box = self.query_one("#document", TextArea)
-        if box.text != case.text:
-            box.load_text(case.text)
-        self.last_result = None
-        self.app.last_answer = None
-        self._prefill_spans = []
-        self.pane.reset()
-        self.status.set_activity("")
-        self._update_doc_title()
-        self._form_case = None
-        self.call_later(self._defaults_for_case, case.id)
-
-    async def _defaults_for_case(self, case_id: int) -> None:
-        """A new case's form: the template's defaults, unless a history run already filled it."""
-        if self._form_case == case_id or self.case_id != case_id:
-            return
-        self._form_case = case_id
-        await self._apply_template_defaults()
-
-    def set_document(self, text: str, label: str | None, path: str | None = None) -> None:
-        """Start a new case with `text` (from the file `path`, or pasted when None)."""
-        self.app.case = Case.new(text, label, path)
-
-    @property
-    def case(self) -> Case:
-        return self.app.case
-
     # -- form -------------------------------------------------------------------------------------
     @property
     def pane(self) -> AnswerPane:
@@ -173,30 +111,11 @@ class DraftScreen(TokenCountMixin, BaseScreen):
     def answer(self) -> AnswerView:
         return self.pane.answer
 
-    @property
-    def document_label(self) -> str | None:
-        return self.case.label
-
     def template_name(self) -> str:
         v = self.query_one("#template", Select).value
         if v is Select.NULL or not v:
             raise UserInputError("escolha um template")
         return str(v)
-
-    def document_text(self) -> str:
-        return self.query_one("#document", TextArea).text
-
-    def _from_file(self) -> bool:
-        return bool(self.case.label) and self.document_text() == self.case.text
-
-    def _update_doc_title(self) -> None:
-        if self._from_file():
-            label = self.case.label or ""
-            name = Path(label).name if not label.startswith("<") else label
-        else:
-            name = "texto colado" if self.document_text().strip() else "vazio"
-        self.query_one("#doc-title", Label).update(
-            Text(f"Documento: {safe_label(name)}", no_wrap=True, overflow="ellipsis"))
 
     def template_inputs(self) -> TemplateInputs:
         return self.query_one("#template-inputs", TemplateInputs)
@@ -273,17 +192,6 @@ class DraftScreen(TokenCountMixin, BaseScreen):
         self._refresh_auto_prefill()
         self.schedule_count()
 
-    @on(TextArea.Changed, "#document")
-    def _document_changed(self) -> None:
-        text = self.document_text()
-        if not text.strip() and self.case.text.strip():
-            # the box emptied (ctrl+a, Delete; or Limpar): whatever comes next is another case
-            self.set_document("", None)
-            return
-        self._update_doc_title()
-        self._refresh_auto_prefill()
-        self.schedule_count()
-
     def _refresh_auto_prefill(self) -> None:
         """The start of the answer follows the template's inputs (and, for templates that infer them, the
         document) unless the user has edited it."""
@@ -302,154 +210,6 @@ class DraftScreen(TokenCountMixin, BaseScreen):
     @on(Input.Changed, "#max-tokens")
     def _prompt_changed(self) -> None:
         self.schedule_count()
-
-    @on(Button.Pressed, "#open")
-    def _open_pressed(self) -> None:
-        self.action_open_document()
-
-    @on(Button.Pressed, "#new-case")
-    def _new_pressed(self) -> None:
-        self.set_document("", None)
-        self.query_one("#document", TextArea).focus()
-
-    def action_open_document(self) -> None:
-        from legalprompt.tui.screens.open_document import OpenDocumentScreen
-
-        self.app.push_screen(OpenDocumentScreen(), self._picked)
-
-    def _picked(self, doc) -> None:
-        if doc is not None:
-            self.adopt_document(doc)
-
-    def adopt_document(self, doc) -> None:
-        """A document read by tui/document_loading.py becomes the new case."""
-        self.set_document(doc.text, str(doc.path), str(doc.path))
-        note = f"{doc.path.name}: {br_int(len(doc.text))} caracteres ({doc.format})"
-        if doc.warnings:
-            self.notify(note + "\n" + "\n".join(doc.warnings), title="Documento aberto", severity="warning",
-                        timeout=12)
-        else:
-            self.notify(note, title="Documento aberto")
-
-    @work(thread=True, exclusive=True, group="open")
-    def open_document(self, path: str) -> None:
-        """Read `path` (a worker thread, the size-limited reader) and make it the case."""
-        from legalprompt.tui.document_loading import load_document
-        from legalprompt.tui.recent import RecentDocuments
-
-        try:
-            doc = load_document(path)
-        except LegalPromptError as exc:
-            self.app.call_from_thread(self.notify, exc.message, title="Documento", severity="error")
-            return
-        RecentDocuments.load().remember(doc.path)
-        self.app.call_from_thread(self.adopt_document, doc)
-
-    # -- generation -------------------------------------------------------------------------------
-    def action_generate(self, seed: int | None = None, prefill: str | None = None) -> None:
-        if self.generating:
-            self.notify("já está gerando; Esc para parar", severity="warning")
-            return
-        if self.app.engine is None:
-            self.notify("o modelo ainda não está pronto (veja a linha de estado)", severity="warning")
-            return
-        try:
-            req = self.request(seed=seed, prefill=prefill)
-        except LegalPromptError as exc:
-            self.notify(exc.message, severity="error")
-            return
-        if not req.document.strip():
-            self.notify("o documento está vazio: abra um arquivo (ctrl+o) ou cole o texto", severity="error")
-            return
-        if prefill is None:
-            self._display_prefill_len = len(req.prefill or "")
-        self._cancel = threading.Event()
-        self.app.register_cancel(self._cancel)
-        self.generating = True
-        self.answer.selected = None
-        self._prefill_spans = []
-        self.pane.reset("Resposta — gerando… (Esc para parar)")
-        self.status.set_activity("gerando")
-        self._generate_worker(req, self._cancel, self.case_id)
-
-    def action_stop(self) -> None:
-        if self.close_open_menu():
-            return
-        if self._cancel is not None and self.generating:
-            self._cancel.set()
-            self.status.set_activity("parando…")
-
-    def action_regenerate(self) -> None:
-        from legalprompt.engine.params import choose_seed
-
-        seed = choose_seed()  # a new random seed, shown in its field
-        self.query_one("#seed", Input).value = str(seed)
-        self.action_generate(seed=seed)
-
-    def action_continue(self) -> None:
-        if self.last_result is None or not self.answer.text:
-            self.notify("não há resposta para continuar: gere uma antes (F5)", severity="warning")
-            return
-        self.action_generate(prefill=self.answer.text)
-
-    @work(thread=True, group="generate")
-    def _generate_worker(self, req, cancel: threading.Event, case_id: int | None = None) -> None:
-        from legalprompt.tui.streaming import stream_request
-
-        def on_update(text, citations, prep):
-            self.post_message(self.Partial(text, citations, None, len(prep.tokens) if prep else None))
-
-        try:
-            result = stream_request(self.app.engine, self.app.settings, req, cancel, on_update,
-                                    prefill_spans=self._prefill_spans)
-        except LegalPromptError as exc:
-            self.post_message(self.Failed(exc.message))
-            return
-        except Exception as exc:  # show any failure in the UI instead of killing the app
-            self.post_message(self.Failed(f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self.Finished(result, case_id))
-
-    def on_draft_screen_partial(self, msg: Partial) -> None:
-        if msg.n_prompt is not None:
-            self.pane.title(f"Resposta — gerando… prompt de {br_int(msg.n_prompt)} tokens (Esc para parar)")
-        self.pane.partial(msg.text, self._display_prefill_len, msg.citations, list(self._prefill_spans))
-
-    def _end_generation(self) -> None:
-        self.generating = False
-        if self._cancel is not None:
-            self.app.release_cancel(self._cancel)
-        self._cancel = None
-        self.schedule_count()
-
-    def on_draft_screen_failed(self, msg: Failed) -> None:
-        self._end_generation()
-        self.pane.title("Resposta — erro")
-        self.status.set_activity("erro")
-        self.notify(msg.message, title="Geração", severity="error", timeout=12)
-
-    def on_draft_screen_finished(self, msg: Finished) -> None:
-        from legalprompt.tui.app import LastAnswer
-
-        self._end_generation()
-        r = msg.result
-        if msg.case_id != self.case_id:
-            return  # an answer of a case no longer on screen: it is in the history, not here
-        self.last_result = r
-        d = r.done
-        citations = self.pane.finished(r, self._display_prefill_len, list(self._prefill_spans))
-        self.status.set_activity(
-            f"{br_num(d.timings.generation_tokens_per_s)} tokens/s · {br_int(d.usage.completion_tokens)} gerados · "
-            f"prompt {br_int(d.usage.prompt_tokens)} ({br_int(d.usage.cached_prompt_tokens)} reaproveitados) · "
-            f"semente {d.seed} · histórico #{r.run_id}")
-        self.app.last_answer = LastAnswer(
-            text=d.output, prefill=d.prefill[: self._display_prefill_len], template=r.prepared.template.name,
-            model=self.app.engine.ref.name if self.app.engine else "", seed=d.seed, run_id=r.run_id,
-            status=r.status, citations=citations, stop_reason=d.stop_reason, case_id=self.case_id,
-            document=self.case.label)
-
-    def show_findings(self, shape: dict | None) -> None:
-        self.pane.show_findings(shape)
 
     # -- used by the Histórico screen -------------------------------------------------------------
     async def load_run(self, rec) -> None:
