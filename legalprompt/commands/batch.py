@@ -106,5 +106,5 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _say_jobs(why: str, args: argparse.Namespace) -> None:
-    if not args.quiet and not args.json:
+    if not args.quiet:  # on stderr, so --json's stdout stays one JSON document
         print(why, file=sys.stderr)
