@@ -42,10 +42,9 @@ class DraftScreen(BaseScreen):
     ]
 
     class Partial(Message):
-        def __init__(self, text: str, citations: list[dict[str, Any]] | None, prefill_len: int | None,
-                     n_prompt: int | None):
+        def __init__(self, update):
             super().__init__()
-            self.text, self.citations, self.prefill_len, self.n_prompt = text, citations, prefill_len, n_prompt
+            self.update = update  # a tui.streaming.StreamUpdate (a copy: the stream goes on)
 
     class Finished(Message):
         def __init__(self, result):
@@ -56,6 +55,13 @@ class DraftScreen(BaseScreen):
         def __init__(self, message: str):
             super().__init__()
             self.message = message
+
+    class Died(Message):
+        """The engine process ended mid-request (signal, crash, out of memory): the partial answer is kept."""
+
+        def __init__(self, message: str, partial: str, run_id: int | None):
+            super().__init__()
+            self.message, self.partial, self.run_id = message, partial, run_id
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -320,7 +326,7 @@ class DraftScreen(BaseScreen):
         if self.generating:
             self.notify("já está gerando; Esc para parar", severity="warning")
             return
-        if self.app.engine is None:
+        if self.app.drafts is None:
             self.notify("o modelo ainda não está pronto (veja a linha de estado)", severity="warning")
             return
         try:
@@ -340,8 +346,9 @@ class DraftScreen(BaseScreen):
         self.query_one("#citations", CitationsPanel).set_citations([], final=False)
         self.show_findings(None)
         self._prefill_spans = []
-        self.query_one("#answer-title", Label).update("Resposta — gerando… (Esc para parar)")
-        self.status.set_activity("gerando")
+        restart = "" if self.app.drafts.alive else " (iniciando um motor novo)"
+        self.query_one("#answer-title", Label).update(f"Resposta — gerando…{restart} (Esc para parar)")
+        self.status.set_activity("gerando" + restart)
         self._generate_worker(req, self._cancel)
 
     def action_stop(self) -> None:
@@ -364,14 +371,19 @@ class DraftScreen(BaseScreen):
 
     @work(thread=True, group="generate")
     def _generate_worker(self, req, cancel: threading.Event) -> None:
+        from dataclasses import replace
+
+        from legalprompt.engine.worker import WorkerDied
         from legalprompt.tui.streaming import stream_request
 
-        def on_update(text, citations, prep):
-            self.post_message(self.Partial(text, citations, None, len(prep.tokens) if prep else None))
+        def on_update(update):
+            self.post_message(self.Partial(replace(update)))
 
         try:
-            result = stream_request(self.app.engine, self.app.settings, req, cancel, on_update,
-                                    prefill_spans=self._prefill_spans)
+            result = stream_request(self.app.drafts, req, cancel, on_update, prefill_spans=self._prefill_spans)
+        except WorkerDied as exc:
+            self.post_message(self.Died(exc.message, exc.partial, exc.run_id))
+            return
         except LegalPromptError as exc:
             self.post_message(self.Failed(exc.message))
             return
@@ -381,13 +393,37 @@ class DraftScreen(BaseScreen):
         self.post_message(self.Finished(result))
 
     def on_draft_screen_partial(self, msg: Partial) -> None:
-        if msg.n_prompt is not None:
-            self.query_one("#answer-title", Label).update(
-                f"Resposta — gerando… prompt de {msg.n_prompt} tokens (Esc para parar)")
-        citations = msg.citations if msg.citations is not None else self.answer.citations
-        self.answer.show(msg.text, self._display_prefill_len, citations, prefill_spans=list(self._prefill_spans))
-        if msg.citations is not None:
-            self.query_one("#citations", CitationsPanel).set_citations(msg.citations, final=False)
+        from legalprompt.tui.streaming import progress_label
+
+        up = msg.update
+        if not self.generating:  # a late update of a request that already ended
+            return
+        stopping = " · parando…" if self._cancel is not None and self._cancel.is_set() else " (Esc para parar)"
+        self.query_one("#answer-title", Label).update(f"Resposta — {progress_label(up)}{stopping}")
+        if up.text != self.answer.text or up.citations is not None:
+            citations = up.citations if up.citations is not None else self.answer.citations
+            self.answer.show(up.text, self._display_prefill_len, citations, prefill_spans=list(self._prefill_spans))
+        if up.citations is not None:
+            self.query_one("#citations", CitationsPanel).set_citations(up.citations, final=False)
+
+    def on_draft_screen_died(self, msg: Died) -> None:
+        """The engine died: keep everything on screen (the partial answer too) and say what happened."""
+        from legalprompt.tui.app import LastAnswer
+
+        self._end_generation()
+        self.last_result = None
+        if msg.partial:
+            self.answer.show(msg.partial, self._display_prefill_len, self.answer.citations,
+                             prefill_spans=list(self._prefill_spans))
+        self.query_one("#answer-title", Label).update(
+            "Resposta — o motor parou; resposta parcial guardada no histórico (F5 gera de novo)")
+        self.status.set_activity("motor parou" + (f" · histórico #{msg.run_id} (interrompida)" if msg.run_id else ""))
+        self.notify(msg.message, title="O motor parou", severity="error", timeout=30)
+        if msg.partial:
+            self.app.last_answer = LastAnswer(
+                text=msg.partial, prefill=msg.partial[: self._display_prefill_len], template=self.template_name(),
+                model=self.app.drafts.info.get("name", "") if self.app.drafts else "", seed=None,
+                run_id=msg.run_id, status="interrupted", citations=list(self.answer.citations))
 
     def _end_generation(self) -> None:
         self.generating = False
@@ -415,16 +451,19 @@ class DraftScreen(BaseScreen):
         self.show_findings(r.shape)
         shape = "" if r.shape_ok is None else (" · formato ok" if r.shape_ok else " · formato inesperado")
         title = "Resposta — interrompida (parcial guardada)" if r.status == "cancelled" else "Resposta — concluída"
-        mode = " · citações ancoradas" if r.prepared.citation_mode == "anchored" else " · citações livres"
+        mode = " · citações ancoradas" if r.citation_mode == "anchored" else " · citações livres"
         self.query_one("#answer-title", Label).update(
             f"{title} · {_STOP_LABEL.get(d.stop_reason, d.stop_reason)}{shape}{mode}")
+        from legalprompt.tui.streaming import seconds
+
+        first = f" · primeiro token em {seconds(d.timings.time_to_first_token_s)}" if d.usage.completion_tokens else ""
         self.status.set_activity(
             f"{d.usage.prompt_tokens} tokens de prompt ({d.usage.cached_prompt_tokens} reaproveitados), "
-            f"{d.usage.completion_tokens} gerados · {d.timings.generation_tokens_per_s:.1f} tokens/s · "
+            f"{d.usage.completion_tokens} gerados · {d.timings.generation_tokens_per_s:.1f} tokens/s{first} · "
             f"semente {d.seed} · histórico #{r.run_id}")
         self.app.last_answer = LastAnswer(
-            text=d.output, prefill=d.prefill[: self._display_prefill_len], template=r.prepared.template.name,
-            model=self.app.engine.ref.name if self.app.engine else "", seed=d.seed, run_id=r.run_id,
+            text=d.output, prefill=d.prefill[: self._display_prefill_len], template=r.template,
+            model=self.app.drafts.info.get("name", "") if self.app.drafts else "", seed=d.seed, run_id=r.run_id,
             status=r.status, citations=citations)
 
     def show_findings(self, shape: dict | None) -> None:
