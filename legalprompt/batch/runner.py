@@ -452,7 +452,7 @@ class BatchRunner:
 
     # -- driving -----------------------------------------------------------------------------------
     def run(self) -> BatchSummary:
-        from legalprompt.batch.readers import iter_documents
+        from legalprompt.documents import iter_documents
 
         o = self.opts
         t_start = time.monotonic()
@@ -537,7 +537,8 @@ class BatchRunner:
         return summary
 
     def _drive(self, todo: list[_DocState], manifest: Manifest, summary: BatchSummary) -> None:
-        from legalprompt.batch.readers import check_document_size, read_document
+        from legalprompt.documents import read_document
+        from legalprompt.documents.limits import check_document_size
 
         be = self.backend
         queue = list(todo)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from legalprompt.commands._common import add_json_arg, add_model_args, print_json, read_text_arg
+from legalprompt.commands._common import add_json_arg, add_model_args, add_prompt_args, print_json, read_text_arg
 
 
 def register(sub) -> None:
@@ -16,12 +16,7 @@ def register(sub) -> None:
                                    "Nada é gerado.")
     p.add_argument("document", metavar="DOCUMENTO", help="arquivo (txt, md, pdf, docx, html) ou - para a entrada padrão")
     p.add_argument("--template", "-t", default="ementa", help="nome do template (padrão: ementa)")
-    pre = p.add_mutually_exclusive_group()
-    pre.add_argument("--prefill", help="primeiras palavras da resposta (substitui as do template)")
-    pre.add_argument("--no-prefill", action="store_true", help="sem palavras iniciais")
-    p.add_argument("--input", "-i", action="append", default=[], metavar="CHAVE=VALOR",
-                   help="entrada do template (repita para várias)")
-    p.add_argument("--max-tokens", type=int, dest="max_tokens", help="máximo de tokens da resposta")
+    add_prompt_args(p)
     p.add_argument("--thinking", action="store_true",
                    help="modelos que raciocinam: deixar o modelo raciocinar antes das palavras iniciais")
     add_model_args(p)
