@@ -1,40 +1,48 @@
-"""How fast the TUI reacts to a key press while the model generates, against the same measure when idle;
-and whether the UI's redraws slow generation down.
+"""Generation speed inside the TUI against a bare `legalprompt run`, and how fast the TUI answers a key while
+the model generates against when idle.
 
-    .venv/bin/python bench/tui_latency.py [--rounds 2] [--max-tokens 96] [--presses 25]
+    .venv/bin/python bench/tui_latency.py [--model smollm2-135m] [--pairs 5] [--max-tokens 128] [--presses 20]
+        [--doc examples/peticao-curta.txt] [--with-inprocess]
 
-The app runs headless (Textual's run_test) on the bundled model. A key (F12, bound to a probe action) is
-posted to the app; we record (a) when its action runs and (b) when the screen refresh that follows it has
-been composed. Idle and generating presses are taken in the same process, interleaved by round.
+Each pair is one `legalprompt run --json` (a fresh process) and one generation in the app, run headless
+(Textual's run_test) with its engine in the worker process as a user gets it; same model, document, template,
+prefill, seed and temperature, so both write the same tokens. The order inside a pair alternates (run, app;
+app, run; ...). Tokens/s come from the engine's own timings on both sides (first token to last). The figure
+is the median of the per-pair ratios app/run; the goal is at least 0.95.
 
-Generation speed (tokens/s from the engine's own timings) is measured, interleaved round by round, for:
-bare Drafter stream in a thread (no UI) | app, updates coalesced every 80 ms (the default) | app, an update
-per token (no coalescing) | app with llama.cpp on cores-1 threads (one core left to the UI).
-Figures are medians; on a shared machine compare the ratios, not the absolute values.
+Key latency: a key (F12, bound to a probe action) is posted to the app; we record when its action runs and
+when the refresh that follows it has been composed: idle presses before the generation, then presses during
+it, in the same app. Goal: generating at most 2x idle.
+
+--with-inprocess adds a third member to each pair: the app generating in its own process (the old path,
+`use_engine`), to show what the worker process changes. Figures are medians; on a shared machine compare
+ratios, not absolute values.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
+import subprocess
 import sys
-import threading
+import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import REPO, loadavg  # noqa: E402
 
 from textual import events  # noqa: E402
 from textual.binding import Binding  # noqa: E402
 
-from legalprompt.tui import streaming  # noqa: E402
 from legalprompt.tui.app import LegalPromptApp  # noqa: E402
 
-DOC = REPO / "examples" / "peticao-curta.txt"
-PREFILL = "EMENTA: DIREITO DO CONSUMIDOR. RESPONSABILIDADE CIVIL. INSCRIÇÃO INDEVIDA."
+TEMPLATE = "resumo"  # no staged sections: one generation, the same on both sides
+PREFILL = "Resumo: o caso trata"
 
 
 class ProbeApp(LegalPromptApp):
@@ -42,24 +50,14 @@ class ProbeApp(LegalPromptApp):
 
     def __init__(self, **kw):
         super().__init__(**kw)
-        self.sent: float = 0.0
+        self.sent = 0.0
         self.handled: list[float] = []
         self.painted: list[float] = []
 
     def action_probe(self) -> None:
-        t = time.perf_counter()
-        self.handled.append(t - self.sent)
-        # the visible reaction: scroll the answer, then note when the refresh has been composed
+        self.handled.append(time.perf_counter() - self.sent)
         self.screen.refresh()
         self.call_after_refresh(lambda: self.painted.append(time.perf_counter() - self.sent))
-
-
-def ms(values: list[float]) -> str:
-    if not values:
-        return "—"
-    v = sorted(values)
-    p95 = v[min(len(v) - 1, int(0.95 * len(v)))]
-    return f"{1000 * statistics.median(v):6.1f} ms (p95 {1000 * p95:6.1f})"
 
 
 async def press_probe(app: ProbeApp) -> None:
@@ -70,20 +68,37 @@ async def press_probe(app: ProbeApp) -> None:
         await asyncio.sleep(0.002)
 
 
-async def app_round(engine, *, presses: int, max_tokens: int, interval: float) -> dict:
-    """Idle presses, then a generation with presses during it. Returns latencies and tokens/s."""
-    streaming.UPDATE_INTERVAL_S = interval
-    app = ProbeApp(document=str(DOC), load_model=False)
+def cli_run(args, env: dict) -> dict:
+    p = subprocess.run([sys.executable, "-m", "legalprompt", "run", args.doc, "-t", TEMPLATE, "--prefill", PREFILL,
+                        "--json", "--model", args.model, "--max-tokens", str(args.max_tokens), "--temperature",
+                        "0.7", "--seed", "1"], capture_output=True, text=True, cwd=REPO, env=env)
+    if p.returncode != 0:
+        raise SystemExit(p.stderr[-800:])
+    out = json.loads(p.stdout)
+    return {"tps": out["timings"]["generation_tokens_per_s"], "tokens": out["usage"]["completion_tokens"],
+            "output": out["output"]}
+
+
+async def app_run(args, settings, engine=None, presses: int = 0) -> dict:
+    """One generation in a fresh headless app; `engine` given: generate in this process (the old path)."""
+    from textual.widgets import Input, Select, TextArea
+
+    app = ProbeApp(settings=settings, document=args.doc, load_model=engine is None)
     out: dict = {}
     async with app.run_test(size=(120, 36)) as pilot:
-        app.use_engine(engine)
-        d = app.draft_screen
-        while "Maria" not in d.document_text():
+        if engine is not None:
+            app.use_engine(engine)
+        while app.model_status != "ready" or app.draft_screen is None:
+            if app.model_status == "error":
+                raise SystemExit(app.model_message)
             await pilot.pause(0.05)
-        from textual.widgets import Input, TextArea
-
+        d = app.draft_screen
+        while not d.document_text().strip():
+            await pilot.pause(0.05)
+        d.query_one("#template", Select).value = TEMPLATE
+        await pilot.pause()
         d.query_one("#prefill", TextArea).load_text(PREFILL)
-        d.query_one("#max-tokens", Input).value = str(max_tokens)
+        d.query_one("#max-tokens", Input).value = str(args.max_tokens)
         d.query_one("#seed", Input).value = "1"
         d.query_one("#temperature", Input).value = "0.7"
         await pilot.pause(0.6)  # let the token count finish
@@ -97,81 +112,85 @@ async def app_round(engine, *, presses: int, max_tokens: int, interval: float) -
         while d.generating and len(d.answer.text) <= len(PREFILL):
             await asyncio.sleep(0.01)
         while d.generating:
-            await press_probe(app)
+            if presses:
+                await press_probe(app)
             await asyncio.sleep(0.05)
-        while d.generating or d.last_result is None:
+        while d.last_result is None:
             await asyncio.sleep(0.02)
         out["gen_handled"], out["gen_painted"] = list(app.handled), list(app.painted)
         done = d.last_result.done
-        out["tps"] = done.timings.generation_tokens_per_s
-        out["tokens"] = done.usage.completion_tokens
-    streaming.UPDATE_INTERVAL_S = 0.08
+        out.update(tps=done.timings.generation_tokens_per_s, tokens=done.usage.completion_tokens, output=done.output)
     return out
 
 
-def bare_round(engine, settings, max_tokens: int) -> float:
-    from legalprompt.drafting import Drafter, DraftRequest, DraftResult
-
-    req = DraftRequest(template="ementa", document=DOC.read_text(encoding="utf-8"), prefill=PREFILL,
-                       max_tokens=max_tokens, seed=1, temperature=0.7)
-    box: dict = {}
-
-    def work():
-        d = Drafter(engine, settings, None)
-        for ev in d.stream(d.prepare(req), threading.Event()):
-            if isinstance(ev, DraftResult):
-                box["r"] = ev
-
-    t = threading.Thread(target=work)
-    t.start()
-    t.join()
-    return box["r"].done.timings.generation_tokens_per_s
+def ms(values: list[float]) -> str:
+    if not values:
+        return "—"
+    v = sorted(values)
+    p95 = v[min(len(v) - 1, int(0.95 * len(v)))]
+    return f"{1000 * statistics.median(v):6.1f} ms (p95 {1000 * p95:6.1f})"
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--max-tokens", type=int, default=96)
-    ap.add_argument("--presses", type=int, default=25)
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--model", default="smollm2-135m")
+    ap.add_argument("--pairs", type=int, default=5)
+    ap.add_argument("--max-tokens", type=int, default=128)
+    ap.add_argument("--presses", type=int, default=20)
+    ap.add_argument("--doc", default=str(REPO / "examples" / "peticao-curta.txt"))
+    ap.add_argument("--with-inprocess", action="store_true")
     args = ap.parse_args()
-    os.environ.setdefault("LEGALPROMPT_DATA_DIR", "/tmp/legalprompt-bench-tui")
+    tmp = tempfile.mkdtemp(prefix="legalprompt-bench-tui-")
+    os.environ["LEGALPROMPT_DATA_DIR"] = tmp  # the app and the CLI write their histories there
+    env = dict(os.environ)
 
     from legalprompt.config import load_settings
-    from legalprompt.engine.loader import load_engine
-    from legalprompt.engine.params import physical_cores
 
-    settings, _ = load_settings({})
-    cores = physical_cores()
-    engine = load_engine(settings)
-    engine_less = load_engine(settings.model_copy(update={"threads": max(1, cores - 1)})) if cores > 1 else None
-    print(f"model {engine.ref.name} · {engine.n_threads} threads (cores-1 variant: "
-          f"{engine_less.n_threads if engine_less else '—'}) · load average {os.getloadavg()[0]:.1f} · "
-          f"{args.rounds} rounds × {args.max_tokens} tokens")
+    settings, _ = load_settings({"model": args.model})
+    engine = None
+    if args.with_inprocess:
+        from legalprompt.engine.loader import load_engine
 
-    res: dict[str, dict[str, list[float]]] = {}
-
-    def add(name: str, key: str, vals):
-        res.setdefault(name, {}).setdefault(key, []).extend(vals if isinstance(vals, list) else [vals])
-
-    for r in range(args.rounds):
-        add("bare", "tps", bare_round(engine, settings, args.max_tokens))
-        for name, eng, interval in (("app 80ms", engine, 0.08), ("app per-token", engine, 0.0),
-                                    ("app cores-1", engine_less, 0.08)):
-            if eng is None:
-                continue
-            o = asyncio.run(app_round(eng, presses=args.presses, max_tokens=args.max_tokens, interval=interval))
-            for k in ("idle_handled", "idle_painted", "gen_handled", "gen_painted", "tps"):
-                add(name, k, o[k])
-        print(f"round {r + 1}/{args.rounds} done (load {os.getloadavg()[0]:.1f})", flush=True)
-
-    base = statistics.median(res["bare"]["tps"])
-    print(f"\n{'variant':<15} {'tokens/s':>9} {'vs bare':>8}   {'key idle → action':<26} "
-          f"{'key generating → action':<26} {'key idle → painted':<26} {'key generating → painted':<26}")
-    for name, r in res.items():
-        tps = statistics.median(r["tps"])
-        print(f"{name:<15} {tps:9.1f} {tps / base:8.2f}   {ms(r.get('idle_handled', [])):<26} "
-              f"{ms(r.get('gen_handled', [])):<26} {ms(r.get('idle_painted', [])):<26} {ms(r.get('gen_painted', [])):<26}")
+        engine = load_engine(settings)
+    print(f"{args.model} · {args.max_tokens} tokens · {os.cpu_count()} CPUs · load {loadavg():.1f} · "
+          f"{args.pairs} pairs")
+    rows = []
+    keys: dict[str, list[float]] = {}
+    for i in range(args.pairs):
+        members = ["run", "app"] + (["app in-process"] if engine is not None else [])
+        if i % 2:
+            members.reverse()
+        row = {}
+        for m in members:
+            if m == "run":
+                row[m] = cli_run(args, env)
+            else:
+                o = asyncio.run(app_run(args, settings, engine if m == "app in-process" else None,
+                                        presses=args.presses if m == "app" else 0))
+                row[m] = o
+                if m == "app":
+                    for k in ("idle_handled", "idle_painted", "gen_handled", "gen_painted"):
+                        keys.setdefault(k, []).extend(o[k])
+        same = "sim" if row["run"]["output"] == row["app"]["output"] else "NÃO"
+        extra = (f"  in-process {row['app in-process']['tps']:6.1f} "
+                 f"({row['app in-process']['tps'] / row['run']['tps']:.2f}x)" if engine is not None else "")
+        print(f"pair {i + 1}: run {row['run']['tps']:6.1f} tok/s  app {row['app']['tps']:6.1f} tok/s  "
+              f"ratio {row['app']['tps'] / row['run']['tps']:.2f}  same answer: {same}{extra}  "
+              f"(load {loadavg():.1f})", flush=True)
+        rows.append(row)
+    ratios = [r["app"]["tps"] / r["run"]["tps"] for r in rows if r["run"]["tps"] > 0]
+    print(f"\nmedian ratio app/run: {statistics.median(ratios):.2f}  (goal ≥ 0.95)")
+    if engine is not None:
+        ip = [r["app in-process"]["tps"] / r["run"]["tps"] for r in rows if r["run"]["tps"] > 0]
+        print(f"median ratio app in-process/run: {statistics.median(ip):.2f}")
+    if keys:
+        idle = statistics.median(keys["idle_painted"]) if keys.get("idle_painted") else 0
+        gen = statistics.median(keys["gen_painted"]) if keys.get("gen_painted") else 0
+        print(f"key → action   idle {ms(keys['idle_handled'])}   generating {ms(keys['gen_handled'])}")
+        print(f"key → painted  idle {ms(keys['idle_painted'])}   generating {ms(keys['gen_painted'])}"
+              + (f"   ratio {gen / idle:.2f} (goal ≤ 2)" if idle else ""))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

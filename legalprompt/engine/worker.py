@@ -21,11 +21,15 @@ answer within `grace` seconds (busy in one long native call) is killed.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
+import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -65,6 +69,7 @@ class DraftSummary:
     shape: dict | None
     template: str
     citation_mode: str
+    staged: bool = False  # written section by section (staged priming)
 
     @property
     def output(self) -> str:
@@ -73,7 +78,7 @@ class DraftSummary:
     @classmethod
     def of(cls, r) -> DraftSummary:
         return cls(r.done, r.run_id, r.status, r.citations, r.shape_ok, r.shape, r.prepared.template.name,
-                   r.prepared.citation_mode)
+                   r.prepared.citation_mode, r.prepared.staged)
 
 
 @dataclass
@@ -95,7 +100,7 @@ def request_fields(request) -> dict[str, Any]:
     return {f.name: getattr(request, f.name) for f in fields(request)}
 
 
-def _serve(conn, cancel, settings_data: dict) -> None:  # runs in the child
+def _serve(conn, cancel, settings_data: dict, log_path: str | None = None) -> None:  # runs in the child
     from legalprompt.drafting import DraftRequest, Drafter, DraftResult
     from legalprompt.engine.events import TextEvent
     from legalprompt.engine.loader import load_engine
@@ -108,6 +113,11 @@ def _serve(conn, cancel, settings_data: dict) -> None:  # runs in the child
             return run_id
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C belongs to the front end
+    if log_path:  # the parent's terminal belongs to its UI: what native code prints goes to a file
+        fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
     try:
         settings = Settings(**settings_data)
         engine = load_engine(settings)
@@ -143,13 +153,16 @@ def _serve(conn, cancel, settings_data: dict) -> None:  # runs in the child
 class DraftWorker:
     """One engine process; requests are served one at a time (a llama.cpp context is not shared)."""
 
-    def __init__(self, settings: Settings, *, start_timeout: float = 600.0):
+    def __init__(self, settings: Settings, *, start_timeout: float = 600.0, log_path: Path | None = None):
+        """`log_path`: where the engine process writes its stdout and stderr (a UI owns the terminal)."""
         self.settings = settings
+        self.log_path = log_path
         self.start_timeout = start_timeout
         self._ctx = mp.get_context("spawn")  # a fresh interpreter: nothing of the parent's threads or UI
         self._proc = None
         self._conn = None
-        self._cancel = self._ctx.Event()
+        with _real_stderr():  # a semaphore: it starts multiprocessing's resource tracker
+            self._cancel = self._ctx.Event()
         self._lock = threading.Lock()  # one request at a time, whichever thread asks
         self._open = False  # a request was sent and its end not yet read
         self.info: dict[str, Any] = {}
@@ -168,9 +181,12 @@ class DraftWorker:
         if self.alive:
             return self.info
         parent, child = self._ctx.Pipe()
-        self._proc = self._ctx.Process(target=_serve, args=(child, self._cancel, self.settings.model_dump()),
-                                       daemon=True, name="legalprompt-engine")
-        self._proc.start()
+        self._proc = self._ctx.Process(
+            target=_serve, args=(child, self._cancel, self.settings.model_dump(),
+                                 str(self.log_path) if self.log_path else None),
+            daemon=True, name="legalprompt-engine")
+        with _real_stderr():
+            self._proc.start()
         self.starts += 1
         child.close()
         self._conn = parent
@@ -326,11 +342,31 @@ class DraftWorker:
                 sig = f"sinal {-code}"
         what = f"com {sig}" if sig else f"com código {code}"
         hint = _SIGNAL_HINTS.get(sig or "", "veja `legalprompt doctor`")
+        if self.log_path:
+            hint += f"; o que o motor escreveu está em {self.log_path}"
         if starting:
             return WorkerDied(f"o motor parou {what} ao carregar o modelo ({hint}).", sig, "")
         return WorkerDied(f"o motor parou {what} ({hint}). O documento, o início da resposta e o texto já gerado "
                           "foram mantidos; a execução ficou no histórico como interrompida. F5 inicia um motor novo.",
                           sig, partial, run_id)
+
+
+@contextlib.contextmanager
+def _real_stderr():
+    """Starting a process passes sys.stderr's file descriptor to multiprocessing's resource tracker; a UI
+    (Textual) replaces sys.stderr with an object whose fileno() is -1. Use the real one meanwhile."""
+    try:
+        ok = sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        ok = False
+    if ok or sys.__stderr__ is None:
+        yield
+        return
+    saved, sys.stderr = sys.stderr, sys.__stderr__
+    try:
+        yield
+    finally:
+        sys.stderr = saved
 
 
 def _reap_history(run_id: int | None, partial: str) -> None:

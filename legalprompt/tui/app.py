@@ -1,7 +1,12 @@
 """The legalprompt Textual app: screens for drafting, limar, tokens, compare, history and model.
 
-The engine (llama.cpp) is imported and loaded in a thread worker after the first screen paints, so the
-app opens at once; every screen watches `model_status` and enables what needs the model when it is ready.
+Generation runs in an engine process of its own (`engine.worker.DraftWorker`, reached as `app.drafts`): a
+crash, a kill or the out-of-memory killer there leaves the app up with everything on screen, Esc can stop a
+prompt evaluation at once, and the app's redraws do not share an interpreter lock with the generation loop.
+In this process the app keeps only the model's vocabulary (`app.engine`, loaded with vocab_only: megabytes)
+for prompts and token counts. Both are loaded in a thread after the first screen paints, so the app opens at
+once; every screen watches `model_status` and enables what needs the model when it is ready. Tests may adopt
+one shared in-process engine instead (`use_engine`).
 """
 
 from __future__ import annotations
@@ -94,7 +99,8 @@ class LegalPromptApp(App):
         self.settings = settings
         self.initial_document = document
         self.load_model = load_model
-        self.engine = None
+        self.engine = None  # vocabulary and prompt building (a full engine only with use_engine)
+        self.drafts = None  # generation: DraftWorker (engine process) or InProcessDrafts (use_engine)
         self.model_message = "modelo não carregado"
         self.last_answer: LastAnswer | None = None
         self._cancels: set[threading.Event] = set()
@@ -133,32 +139,59 @@ class LegalPromptApp(App):
     @work(thread=True, exclusive=True, group="engine")
     def _load_engine(self, settings: Settings) -> None:
         from legalprompt.engine.loader import load_engine
+        from legalprompt.engine.worker import DraftWorker
+
+        old_drafts, old_engine = self.drafts, self.engine
+        self.drafts = self.engine = None
         try:
-            # llama.cpp keeps every physical core (settings.threads=None): bench/tui_latency.py found key
-            # latency while generating as low as when idle, so leaving a core to the UI buys nothing there.
-            old = self.engine
-            self.engine = None
-            if old is not None:
-                old.close()
-            engine = load_engine(settings)
+            if old_drafts is not None:
+                old_drafts.close()
+            if old_engine is not None:
+                old_engine.close()
+            # The vocabulary first (a fraction of a second): token counts work while the model loads.
+            vocab = load_engine(settings, vocab_only=True)
+            self.call_from_thread(self._adopt_vocabulary, vocab)
+            # llama.cpp keeps every physical core (settings.threads=None) and chooses per request from the
+            # cores left free; the app's own thread is mostly idle while it generates (bench/tui_latency.py).
+            from legalprompt.paths import data_dir
+
+            logs = data_dir()
+            logs.mkdir(parents=True, exist_ok=True, mode=0o700)
+            worker = DraftWorker(settings, log_path=logs / "motor.log")
+            worker.start()
         except LegalPromptError as exc:
             self.call_from_thread(self._engine_failed, exc.message)
             return
-        self.call_from_thread(self.use_engine, engine)
+        self.call_from_thread(self.use_worker, worker)
+
+    def _adopt_vocabulary(self, vocab) -> None:
+        self.engine = vocab
+        if self.draft_screen is not None:
+            self.draft_screen.schedule_count(0.0)
+
+    def use_worker(self, worker) -> None:
+        """Adopt a started engine process (the loader thread calls this)."""
+        self.drafts = worker
+        self._engine_ready(worker.info, worker.warnings)
 
     def use_engine(self, engine) -> None:
-        """Adopt a loaded engine (the loader worker calls this; tests pass a shared one)."""
+        """Adopt a loaded in-process engine (tests share one): it serves prompts, counts and generation."""
+        from legalprompt.engine.worker import InProcessDrafts
+
         self.engine = engine
-        info = engine.info()
-        gpu = f"{engine.gpu_layers} camadas na GPU" if engine.gpu_supported else "CPU"
+        self.drafts = InProcessDrafts(engine, self.settings)
+        self._engine_ready(engine.info(), engine.warnings)
+
+    def _engine_ready(self, info: dict[str, Any], warnings: list[str]) -> None:
+        gpu = f"{info['gpu_layers']} camadas na GPU" if info.get("gpu_layers") else "CPU"
         self.model_message = (f"{info['name']} · contexto {info['n_ctx']} · {info['threads']} threads · {gpu} · "
-                              f"carregado em {br_num(engine.load_s)} s")
+                              f"carregado em {br_num(info['load_s'])} s")
         self.model_status = "ready"
-        for w in engine.warnings:
+        for w in warnings:
             self.notify(w, severity="warning", timeout=10)
 
     def _engine_failed(self, message: str) -> None:
-        self.engine = None
+        self.drafts = None
         self.model_message = f"erro ao carregar o modelo: {message}"
         self.model_status = "error"
         self.notify(message, title="Modelo", severity="error", timeout=15)
@@ -188,7 +221,17 @@ class LegalPromptApp(App):
         deadline = time.monotonic() + 5.0
         while self._cancels and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
+        self.close_engine()
         self.exit()
+
+    def close_engine(self) -> None:
+        """End the engine process now (it would also end with the app: it is a daemon child)."""
+        drafts, self.drafts = self.drafts, None
+        if drafts is not None:
+            drafts.close()
+
+    def on_unmount(self) -> None:
+        self.close_engine()
 
     # -- navigation -------------------------------------------------------------------------------
     def action_show(self, mode: str) -> None:

@@ -35,7 +35,7 @@ async def test_open_document_generate_and_see_prefill(engine):
         await generate(pilot, app, max_tokens=8)
         r = d.last_result
         prefill = HEADER  # ementa (CNJ 154): ramo from the petition's vocabulary, the class's default
-        assert r.done.prefill == prefill and r.prepared.staged
+        assert r.done.prefill == prefill and r.staged
         assert d.answer.text.startswith(prefill) and d.answer.text == r.done.output
         assert len(d.answer.text) > len(prefill)
         prefill_style = d.answer.get_component_rich_style("answer--prefill", partial=True)

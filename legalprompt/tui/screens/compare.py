@@ -26,9 +26,9 @@ class CompareScreen(BaseScreen):
     ]
 
     class Partial(Message):
-        def __init__(self, arm: str, text: str, prefill_len: int):
+        def __init__(self, arm: str, text: str, prefill_len: int, progress: str = "gerando…"):
             super().__init__()
-            self.arm, self.text, self.prefill_len = arm, text, prefill_len
+            self.arm, self.text, self.prefill_len, self.progress = arm, text, prefill_len, progress
 
     class ArmDone(Message):
         def __init__(self, arm: str, result):
@@ -94,17 +94,20 @@ class CompareScreen(BaseScreen):
         self.action_compare()
 
     def action_stop(self) -> None:
+        """Esc: closes an open menu first; else the engine stops between prompt batches or tokens, or is killed
+        if busy longer (see DraftWorker)."""
         if self.close_open_menu():
             return
-        if self._cancel is not None:
+        if self._cancel is not None and not self._cancel.is_set():
             self._cancel.set()
+            self.status.set_activity("parando…")
 
     def action_compare(self) -> None:
         if self._cancel is not None:
             self.notify("já está comparando; Esc para parar", severity="warning")
             return
         draft = self.app.draft_screen
-        if self.app.engine is None or draft is None:
+        if self.app.drafts is None or draft is None:
             self.notify("o modelo ainda não está pronto (veja a linha de estado)", severity="warning")
             return
         if self.app.is_generating():
@@ -141,22 +144,21 @@ class CompareScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="compare")
     def _worker(self, arms, cancel: threading.Event) -> None:
-        from legalprompt.tui.streaming import stream_request
+        from legalprompt.tui.streaming import progress_label, stream_request
 
         for arm, req in arms:
             if cancel.is_set():
                 break
             state = {"prefill_len": 0}
 
-            def on_update(text, _cits, prep, arm=arm, state=state):
-                if prep is not None:
-                    state["prefill_len"] = len(prep.prefill)
-                self.post_message(self.Partial(arm, text, state["prefill_len"]))
+            def on_update(up, arm=arm, state=state):
+                if up.prefill is not None:
+                    state["prefill_len"] = len(up.prefill)
+                self.post_message(self.Partial(arm, up.text, state["prefill_len"], progress_label(up)))
 
             try:
-                result = stream_request(self.app.engine, self.app.settings, req, cancel, on_update,
-                                        check_interval=-1)
-            except LegalPromptError as exc:
+                result = stream_request(self.app.drafts, req, cancel, on_update, check_interval=-1)
+            except LegalPromptError as exc:  # WorkerDied too: the next F5 starts a new engine
                 self.post_message(self.Failed(exc.message))
                 return
             except Exception as exc:
@@ -166,13 +168,17 @@ class CompareScreen(BaseScreen):
         self.post_message(self.ArmDone("", None))
 
     def on_compare_screen_partial(self, msg: Partial) -> None:
+        if self._cancel is None:  # a late update of a comparison that already ended
+            return
         self.query_one(f"#compare-{msg.arm}", AnswerView).show(msg.text, msg.prefill_len)
-        self._titles(" · gerando…" if msg.arm == "a" else " · concluída",
-                     " · gerando…" if msg.arm == "b" else " · na fila")
+        now = f" · {msg.progress}"
+        self._titles(now if msg.arm == "a" else " · concluída", now if msg.arm == "b" else " · na fila")
 
     def on_compare_screen_failed(self, msg: Failed) -> None:
         self._finish()
-        self.notify(msg.message, title="Comparar", severity="error", timeout=12)
+        self._titles(*(" · interrompida" if arm not in self.results else "" for arm in ("a", "b")))
+        self.status.set_activity("comparação interrompida: erro")
+        self.notify(msg.message, title="Comparar", severity="error", timeout=30)
 
     def on_compare_screen_arm_done(self, msg: ArmDone) -> None:
         if msg.arm:
@@ -183,8 +189,10 @@ class CompareScreen(BaseScreen):
             return
         self._finish()
         a, b = self.results.get("a"), self.results.get("b")
-        if a is None or b is None:
-            self._titles(" · interrompida" if a is None else "", " · interrompida")
+        stopped = [arm for arm, r in (("a", a), ("b", b)) if r is None or r.status != "ok"]
+        if stopped:
+            self._titles(" · interrompida" if "a" in stopped else "", " · interrompida" if "b" in stopped else "")
+            self.status.set_activity("comparação interrompida (Esc); as respostas parciais ficaram no histórico")
             return
         from legalprompt.compare.diff import changed_spans, word_diff
         from legalprompt.compare.metrics import similarity

@@ -6,8 +6,6 @@ case no longer on screen goes to the history only."""
 from __future__ import annotations
 
 import threading
-from typing import Any
-
 from textual import work
 from textual.message import Message
 from textual.widgets import Input
@@ -27,10 +25,9 @@ class DraftGeneration(BaseScreen):
     _display_prefill_len = 0
 
     class Partial(Message):
-        def __init__(self, text: str, citations: list[dict[str, Any]] | None, prefill_len: int | None,
-                     n_prompt: int | None):
+        def __init__(self, update):
             super().__init__()
-            self.text, self.citations, self.prefill_len, self.n_prompt = text, citations, prefill_len, n_prompt
+            self.update = update  # a tui.streaming.StreamUpdate (a copy: the stream goes on)
 
     class Finished(Message):
         def __init__(self, result, case_id: int | None = None):
@@ -42,12 +39,19 @@ class DraftGeneration(BaseScreen):
             super().__init__()
             self.message = message
 
+    class Died(Message):
+        """The engine process ended mid-request (signal, crash, out of memory): the partial answer is kept."""
+
+        def __init__(self, message: str, partial: str, run_id: int | None, case_id: int | None = None):
+            super().__init__()
+            self.message, self.partial, self.run_id, self.case_id = message, partial, run_id, case_id
+
     # -- generation -------------------------------------------------------------------------------
     def action_generate(self, seed: int | None = None, prefill: str | None = None) -> None:
         if self.generating:
             self.notify("já está gerando; Esc para parar", severity="warning")
             return
-        if self.app.engine is None:
+        if self.app.drafts is None:
             self.notify("o modelo ainda não está pronto (veja a linha de estado)", severity="warning")
             return
         try:
@@ -65,8 +69,9 @@ class DraftGeneration(BaseScreen):
         self.generating = True
         self.answer.selected = None
         self._prefill_spans = []
-        self.pane.reset("Resposta — gerando… (Esc para parar)")
-        self.status.set_activity("gerando")
+        restart = "" if self.app.drafts.alive else " (iniciando um motor novo)"
+        self.pane.reset(f"Resposta — gerando…{restart} (Esc para parar)")
+        self.status.set_activity("gerando" + restart)
         self._generate_worker(req, self._cancel, self.case_id)
 
     def action_stop(self) -> None:
@@ -91,14 +96,19 @@ class DraftGeneration(BaseScreen):
 
     @work(thread=True, group="generate")
     def _generate_worker(self, req, cancel: threading.Event, case_id: int | None = None) -> None:
+        from dataclasses import replace
+
+        from legalprompt.engine.worker import WorkerDied
         from legalprompt.tui.streaming import stream_request
 
-        def on_update(text, citations, prep):
-            self.post_message(self.Partial(text, citations, None, len(prep.tokens) if prep else None))
+        def on_update(update):
+            self.post_message(self.Partial(replace(update)))
 
         try:
-            result = stream_request(self.app.engine, self.app.settings, req, cancel, on_update,
-                                    prefill_spans=self._prefill_spans)
+            result = stream_request(self.app.drafts, req, cancel, on_update, prefill_spans=self._prefill_spans)
+        except WorkerDied as exc:
+            self.post_message(self.Died(exc.message, exc.partial, exc.run_id, case_id))
+            return
         except LegalPromptError as exc:
             self.post_message(self.Failed(exc.message))
             return
@@ -108,9 +118,36 @@ class DraftGeneration(BaseScreen):
         self.post_message(self.Finished(result, case_id))
 
     def on_draft_generation_partial(self, msg: Partial) -> None:
-        if msg.n_prompt is not None:
-            self.pane.title(f"Resposta — gerando… prompt de {br_int(msg.n_prompt)} tokens (Esc para parar)")
-        self.pane.partial(msg.text, self._display_prefill_len, msg.citations, list(self._prefill_spans))
+        from legalprompt.tui.streaming import progress_label
+
+        up = msg.update
+        if not self.generating:  # a late update of a request that already ended
+            return
+        stopping = " · parando…" if self._cancel is not None and self._cancel.is_set() else " (Esc para parar)"
+        self.pane.title(f"Resposta — {progress_label(up)}{stopping}")
+        if up.text != self.answer.text or up.citations is not None:
+            self.pane.partial(up.text, self._display_prefill_len, up.citations, list(self._prefill_spans))
+
+    def on_draft_generation_died(self, msg: Died) -> None:
+        """The engine died: keep everything on screen (the partial answer too) and say what happened."""
+        from legalprompt.tui.app import LastAnswer
+
+        self._end_generation()
+        if msg.case_id != self.case_id:
+            return  # another case is on screen now: the partial answer is in the history
+        self.last_result = None
+        if msg.partial:
+            self.answer.show(msg.partial, self._display_prefill_len, self.answer.citations,
+                             prefill_spans=list(self._prefill_spans))
+        self.pane.title("Resposta — o motor parou; resposta parcial guardada no histórico (F5 gera de novo)")
+        self.status.set_activity("motor parou" + (f" · histórico #{msg.run_id} (interrompida)" if msg.run_id else ""))
+        self.notify(msg.message, title="O motor parou", severity="error", timeout=30)
+        if msg.partial:
+            self.app.last_answer = LastAnswer(
+                text=msg.partial, prefill=msg.partial[: self._display_prefill_len], template=self.template_name(),
+                model=self.app.drafts.info.get("name", "") if self.app.drafts else "", seed=None,
+                run_id=msg.run_id, status="interrupted", citations=list(self.answer.citations),
+                case_id=self.case_id, document=self.case.label)
 
     def _end_generation(self) -> None:
         self.generating = False
@@ -135,13 +172,16 @@ class DraftGeneration(BaseScreen):
         self.last_result = r
         d = r.done
         citations = self.pane.finished(r, self._display_prefill_len, list(self._prefill_spans))
+        from legalprompt.tui.streaming import seconds
+
+        first = f" · primeiro token em {seconds(d.timings.time_to_first_token_s)}" if d.usage.completion_tokens else ""
         self.status.set_activity(
-            f"{br_num(d.timings.generation_tokens_per_s)} tokens/s · {br_int(d.usage.completion_tokens)} gerados · "
-            f"prompt {br_int(d.usage.prompt_tokens)} ({br_int(d.usage.cached_prompt_tokens)} reaproveitados) · "
-            f"semente {d.seed} · histórico #{r.run_id}")
+            f"{br_num(d.timings.generation_tokens_per_s)} tokens/s · {br_int(d.usage.completion_tokens)} gerados"
+            f"{first} · prompt {br_int(d.usage.prompt_tokens)} ({br_int(d.usage.cached_prompt_tokens)} "
+            f"reaproveitados) · semente {d.seed} · histórico #{r.run_id}")
         self.app.last_answer = LastAnswer(
-            text=d.output, prefill=d.prefill[: self._display_prefill_len], template=r.prepared.template.name,
-            model=self.app.engine.ref.name if self.app.engine else "", seed=d.seed, run_id=r.run_id,
+            text=d.output, prefill=d.prefill[: self._display_prefill_len], template=r.template,
+            model=self.app.drafts.info.get("name", "") if self.app.drafts else "", seed=d.seed, run_id=r.run_id,
             status=r.status, citations=citations, stop_reason=d.stop_reason, case_id=self.case_id,
             document=self.case.label)
 

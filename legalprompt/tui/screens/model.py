@@ -62,12 +62,12 @@ class ModelScreen(BaseScreen):
 
     def _show_info(self, status: str = "") -> None:
         box = self.query_one("#model-info", Static)
-        engine = self.app.engine
-        if engine is None:
+        drafts = self.app.drafts  # the engine that generates (its own process, or in this one in tests)
+        if drafts is None:
             box.update({"loading": "carregando o modelo…", "error": self.app.model_message}.get(
                 status, "nenhum modelo carregado"))
             return
-        i = engine.info()
+        i = drafts.info
         gpu = ("sim" if i["gpu_offload_supported"] else
                "não — esta instalação do llama.cpp é só CPU; para usar uma GPU NVIDIA reinstale o "
                "llama-cpp-python com CMAKE_ARGS=\"-DGGML_CUDA=on\"")
@@ -78,7 +78,7 @@ class ModelScreen(BaseScreen):
             f"camadas na GPU: {i['gpu_layers']}", f"este llama.cpp pode usar GPU: {gpu}",
             f"carregado em {br_num(i['load_s'], 2)} s",
         ]
-        lines += [f"aviso: {w}" for w in engine.warnings]
+        lines += [f"aviso: {w}" for w in drafts.warnings]
         box.update(Text(term_safe("\n".join(lines))))  # names and paths come from files
 
     @on(Button.Pressed, "#model-load")

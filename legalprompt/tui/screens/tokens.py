@@ -156,7 +156,10 @@ class TokensScreen(BaseScreen):
     def action_next(self) -> None:
         engine = self._need_engine()
         text = self.query_one("#tokens-text", TextArea).text
-        if engine is None:
+        if engine is None or self.app.drafts is None:
+            return
+        if self.app.is_generating():
+            self.notify("o motor está gerando uma resposta; Esc para parar, ou espere", severity="warning")
             return
         if not text.strip():
             self.notify("escreva o começo de uma frase, por exemplo 'O réu foi'", severity="warning")
@@ -167,7 +170,7 @@ class TokensScreen(BaseScreen):
     @work(thread=True, exclusive=True, group="next")
     def _next(self, text: str) -> None:
         try:
-            cands = self.app.engine.next_tokens(text, top_k=10)
+            cands = self.app.drafts.next_tokens(text, top_k=10)  # needs the weights: the engine process
         except LegalPromptError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return

@@ -53,7 +53,7 @@ class AnswerPane(Vertical):
         self.show_findings(result.shape)
         shape = "" if result.shape_ok is None else (" · formato ok" if result.shape_ok else " · formato inesperado")
         head = "Resposta — interrompida (parcial guardada)" if result.status == "cancelled" else "Resposta — concluída"
-        mode = " · citações ancoradas" if result.prepared.citation_mode == "anchored" else " · citações livres"
+        mode = " · citações ancoradas" if result.citation_mode == "anchored" else " · citações livres"
         self.title(f"{head} · {STOP_LABELS.get(d.stop_reason, d.stop_reason)}{shape}{mode}")
         return citations
 
