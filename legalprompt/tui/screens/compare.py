@@ -51,9 +51,9 @@ class CompareScreen(BaseScreen):
         yield self.nav()
         with Horizontal(id="compare-controls", classes="field-row"):
             yield Label("Comparar", classes="field-label-short")
-            yield Select([("sem e com início da resposta", "prefill"), ("dois templates", "templates")], value="prefill",
+            yield Select([("sem/com início da resposta", "prefill"), ("dois templates", "templates")], value="prefill",
                          allow_blank=False, id="compare-mode", compact=True)
-            yield Label("Template B", classes="field-label")
+            yield Label("Template B", classes="field-label-short")
             names = template_names()
             yield Select([(n, n) for n in names], value="resumo" if "resumo" in names else Select.NULL,
                          allow_blank=True, prompt="escolha", id="compare-template-b", compact=True,
