@@ -256,3 +256,37 @@ async def test_notifications_do_not_cover_the_citations_panel_and_the_status_sho
         await pilot.pause()
         shown = "".join(s.text for s in d.status.render_lines(d.status.region.reset_offset)[0])
         assert "38,9 tokens/s" in shown
+
+
+async def test_picker_opens_the_highlighted_file_with_the_button_and_a_recent_one_from_the_list(tmp_path):
+    from legalprompt.tui.recent import RecentDocuments
+
+    folder = tmp_path / "casos"
+    folder.mkdir()
+    first = folder / "caso-a.txt"
+    first.write_text("Processo A: Fulano contra Banco.", encoding="utf-8")
+    (folder / "caso-b.md").write_text("Processo B: Beltrano contra Seguradora.", encoding="utf-8")
+    RecentDocuments.load().remember(first)
+    app = LegalPromptApp(load_model=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = app.draft_screen
+        await wait_until(pilot, lambda: app.draft_screen is not None, "draft")
+        d = app.draft_screen
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, OpenDocumentScreen), "picker")
+        dialog = app.screen
+        tree = dialog.query_one("#open-tree")
+        assert Path(tree.path) == folder.resolve()  # the last folder used
+        await wait_until(pilot, lambda: len(tree.root.children) == 2, "listing", timeout=60)
+        tree.move_cursor(next(n for n in tree.root.children if n.data.path.name == "caso-b.md"))
+        await pilot.click("#open-ok")
+        await wait_until(pilot, lambda: "Beltrano" in d.document_text(), "the highlighted file")
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, OpenDocumentScreen), "picker again")
+        recent = app.screen.query_one("#open-recent")
+        assert recent.get_option_at_index(0).id == str((folder / "caso-b.md").resolve())
+        recent.focus()
+        recent.highlighted = 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Fulano" in d.document_text(), "the recent file")
+        assert "caso-a.txt" in str(d.query_one("#doc-title").render())
