@@ -29,6 +29,8 @@ from textual.screen import Screen
 from legalprompt.config import Settings, load_settings
 from legalprompt.errors import LegalPromptError
 from legalprompt.termsafe import term_safe
+from legalprompt.tui.case import Case
+from legalprompt.tui.numbers import br_num
 from legalprompt.tui.screens.compare import CompareScreen
 from legalprompt.tui.screens.draft import DraftScreen
 from legalprompt.tui.screens.export import ExportScreen
@@ -55,6 +57,9 @@ class LastAnswer:
     run_id: int | None
     status: str
     citations: list[dict[str, Any]]
+    stop_reason: str | None = None   # "length": the answer was cut at the token limit
+    case_id: int | None = None       # the case (tui/case.py) the answer was drafted for
+    document: str | None = None      # that case's document, as shown
 
 
 class LegalPromptApp(App):
@@ -77,11 +82,14 @@ class LegalPromptApp(App):
         Binding("f7", "show('historico')", "Histórico", show=False, priority=True),
         Binding("f8", "show('modelo')", "Modelo", show=False, priority=True),
         Binding("ctrl+s", "export", "exportar"),
+        Binding("f1", "help", "atalhos", priority=True),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
     model_status: reactive[str] = reactive("")
     """'loading' | 'ready' | 'error' | 'off' — screens watch it."""
+    case: reactive[Case] = reactive(Case.new)
+    """The document on screen (tui/case.py); a new one drops every result made from the previous one."""
 
     def __init__(self, settings: Settings | None = None, document: str | None = None, load_model: bool = True,
                  model_overrides: dict[str, Any] | None = None):
@@ -97,6 +105,8 @@ class LegalPromptApp(App):
         self.last_answer: LastAnswer | None = None
         self._cancels: set[threading.Event] = set()
         self.draft_screen: DraftScreen | None = None
+        self.template_inputs: dict[str, dict[str, str]] = {}
+        """What the user typed in each template's input fields, kept for the session."""
 
     # -- engine -----------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -175,7 +185,7 @@ class LegalPromptApp(App):
     def _engine_ready(self, info: dict[str, Any], warnings: list[str]) -> None:
         gpu = f"{info['gpu_layers']} camadas na GPU" if info.get("gpu_layers") else "CPU"
         self.model_message = (f"{info['name']} · contexto {info['n_ctx']} · {info['threads']} threads · {gpu} · "
-                              f"carregado em {info['load_s']:.1f}s")
+                              f"carregado em {br_num(info['load_s'])} s")
         self.model_status = "ready"
         for w in warnings:
             self.notify(w, severity="warning", timeout=10)
@@ -232,11 +242,30 @@ class LegalPromptApp(App):
         if self.last_answer is None or not self.last_answer.text:
             self.notify("não há resposta para exportar: gere uma na tela Redação (F5)", severity="warning")
             return
-        self.push_screen(ExportScreen(self.last_answer))
+        if self.last_answer.case_id is not None and self.last_answer.case_id != self.case.id:
+            self.notify("a resposta era de outro documento: gere uma para o documento aberto (F5)", severity="warning")
+            return
+        self.push_screen(ExportScreen(self.last_answer, self.case.path))
+
+    def action_copy(self) -> None:
+        from legalprompt.tui.clipboard import copy_text
+
+        if self.last_answer is None or not self.last_answer.text:
+            self.notify("não há resposta para copiar: gere uma na tela Redação (F5)", severity="warning")
+            return
+        self.notify(copy_text(self, self.last_answer.text), title="Copiar")
 
     def action_command_palette(self) -> None:
+        from legalprompt.tui.palette import PortuguesePalette
+
         if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder="Procurar comandos…", id="--command-palette"))
+            self.push_screen(PortuguesePalette(placeholder="Procurar comandos…", id="--command-palette"))
+
+    def action_help(self) -> None:
+        from legalprompt.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
 
     def action_help_quit(self) -> None:
         self.notify("Para sair, use [b]ctrl+q[/b]", title="Sair?")
@@ -250,13 +279,15 @@ class LegalPromptApp(App):
                                 lambda: self._on_draft("action_generate"))
             yield SystemCommand("Parar geração", "interrompe a geração e guarda a resposta parcial (Esc)",
                                 draft.action_stop)
-            yield SystemCommand("Gerar de novo com outra semente", "nova semente aleatória (ctrl+r)",
+            yield SystemCommand("Gerar de novo com outra semente", "gera de novo com uma semente nova (ctrl+r)",
                                 lambda: self._on_draft("action_regenerate"))
             yield SystemCommand("Continuar a resposta", "continua de onde parou (ctrl+t)",
                                 lambda: self._on_draft("action_continue"))
-            yield SystemCommand("Abrir documento", "foca o campo do caminho do arquivo (ctrl+o)",
-                                lambda: self._on_draft("action_open_focus"))
+            yield SystemCommand("Abrir documento", "escolhe um arquivo numa pasta ou entre os recentes (ctrl+o)",
+                                lambda: self._on_draft("action_open_document"))
         yield SystemCommand("Exportar resposta", "salva em .md ou .docx, ou copia (ctrl+s)", self.action_export)
+        yield SystemCommand("Copiar a resposta", "para a área de transferência (ctrl+s, Copiar)", self.action_copy)
+        yield SystemCommand("Atalhos do teclado", "todas as teclas (F1)", self.action_help)
         yield SystemCommand("Recarregar modelo", "carrega o modelo de novo com a configuração atual",
                             self.reload_engine)
         yield SystemCommand("Alternar tema claro/escuro", "troca entre os temas claro e escuro",

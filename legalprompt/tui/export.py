@@ -1,4 +1,5 @@
-"""Write an answer to Markdown or Word (.docx), with its citation flags."""
+"""Write an answer to Markdown or Word (.docx), with its citation verdicts and what a reader must know
+(an answer cut at the token limit, citations the checker proved impossible)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from legalprompt.private import open_private, write_private_text
 from legalprompt.termsafe import term_safe
 from legalprompt.tui.widgets.answer import citation_label
 
+CITATIONS_HEADING = "Citações na resposta (conferência automática)"
+
 
 def _flags(citations: list[dict[str, Any]]) -> list[str]:
     out = []
@@ -19,11 +22,31 @@ def _flags(citations: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def export_warnings(answer) -> list[str]:
+    """What the lawyer must be told before the answer leaves the app (shown in the dialog and written in the file)."""
+    out = []
+    if getattr(answer, "stop_reason", None) == "length":
+        out.append("A resposta foi cortada no limite de tokens: está incompleta. Aumente o máximo e gere de novo, "
+                   "ou continue a resposta (ctrl+t).")
+    if answer.status == "cancelled":
+        out.append("A resposta foi interrompida antes do fim: está incompleta.")
+    bad = sum(1 for c in answer.citations if c.get("verdict") == "INCONSISTENT")
+    if bad:
+        out.append(f"{bad} citaç{'ão' if bad == 1 else 'ões'} IMPOSSÍVE{'L' if bad == 1 else 'IS'} no texto: "
+                   "corrija ou remova antes de usar.")
+    return out
+
+
 def to_markdown(answer) -> str:
     lines = [answer.text.rstrip(), ""]
+    warnings = export_warnings(answer)
     flags = _flags(answer.citations)
+    if warnings or flags:
+        lines += ["---", ""]
+    for w in warnings:
+        lines += [f"> **Atenção:** {w}", ""]
     if flags:
-        lines += ["---", "", "**Citações verificadas**", ""] + [f"- {f}" for f in flags] + [""]
+        lines += [f"**{CITATIONS_HEADING}**", ""] + [f"- {f}" for f in flags] + [""]
     meta = [f"modelo {answer.model}", f"template {answer.template}"]
     if answer.seed is not None:
         meta.append(f"semente {answer.seed}")
@@ -67,9 +90,12 @@ def write_docx(path: str | Path, answer) -> Path:
             doc.add_page_break()
         for para in page.split("\n"):
             doc.add_paragraph(term_safe(para))
+    for w in export_warnings(answer):
+        run = doc.add_paragraph().add_run(f"Atenção: {w}")
+        run.bold = True
     flags = _flags(answer.citations)
     if flags:
-        doc.add_heading("Citações verificadas", level=2)
+        doc.add_heading(CITATIONS_HEADING, level=2)
         for c, f in zip(answer.citations, flags):
             run = doc.add_paragraph(style="List Bullet").add_run(term_safe(f).replace("\t", " "))
             if c.get("verdict") == "INCONSISTENT":
@@ -80,3 +106,14 @@ def write_docx(path: str | Path, answer) -> Path:
     except OSError as exc:
         raise UserInputError(f"não foi possível gravar {target}: {exc.strerror}") from None
     return target
+
+
+def default_export_folder(document_path: str | None, remembered: str | None) -> Path:
+    """Where an export goes unless the user says otherwise: the last folder exported to, else the case's
+    document's folder, else ~/Documentos (or ~/Documents), else home — never the folder the app started in."""
+    home = Path.home()
+    for candidate in (remembered, str(Path(document_path).parent) if document_path else None,
+                      str(home / "Documentos"), str(home / "Documents")):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return home

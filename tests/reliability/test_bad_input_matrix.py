@@ -49,8 +49,7 @@ DOC_ERRORS = {
     "pdf_corrompido": "PDF corrompido",
     "docx_corrompido": "DOCX corrompido",
 }
-DOC_ERRORS_BY_COMMAND = {("batch", "pasta"): "nenhum documento encontrado",
-                         ("tui", "pasta"): "não encontrado"}
+DOC_ERRORS_BY_COMMAND = {("batch", "pasta"): "nenhum documento encontrado"}
 
 _FIXTURE = {"binario": "binario.dat", "latin1": "latin1.txt", "cp1252": "cp1252.txt",
             "digitalizado": "digitalizado.pdf", "protegido": "protegido.pdf", "pdf_corrompido": "corrompido.pdf",
@@ -187,9 +186,14 @@ TUI_ROWS = [k for k in DOC_INPUTS]
 
 @pytest.mark.parametrize("kind", TUI_ROWS, ids=[f"tui-{k}" for k in TUI_ROWS])
 async def test_tui_open_file(kind, tmp_path, work, big50):
-    from textual.widgets import Input, TextArea
+    """The path typed in the Abrir documento dialog (ctrl+o): a readable file becomes the case; a bad one is
+    reported in the dialog at once, which stays open; a folder is shown in the tree."""
+    from pathlib import Path
+
+    from textual.widgets import Static, TextArea
 
     from legalprompt.tui.app import LegalPromptApp
+    from legalprompt.tui.screens.open_document import OpenDocumentScreen
 
     src = make_input(kind, tmp_path / "entrada", big50)
     app = LegalPromptApp(load_model=False)
@@ -197,26 +201,33 @@ async def test_tui_open_file(kind, tmp_path, work, big50):
         while app.draft_screen is None:
             await pilot.pause(0.05)
         d = app.draft_screen
-        field = d.query_one("#doc-path", Input)
+        await pilot.press("ctrl+o")
+        while not isinstance(app.screen, OpenDocumentScreen):
+            await pilot.pause(0.05)
+        dialog = app.screen
+        field = dialog.query_one("#open-path")
         field.value = str(src)
         field.focus()
         await pilot.press("enter")
         for _ in range(6000):  # bounded by the test timeout, not asserted on
-            notes = [n for n in app._notifications if n.title in ("Documento", "Documento aberto")]
-            if notes:
+            if app.screen is not dialog or dialog.loading is None:
                 break
             await pilot.pause(0.05)
         await pilot.pause()
-        (note,) = notes
+        closed = app.screen is not dialog
+        message = "" if closed else str(dialog.query_one("#open-message", Static).render())
         text = d.query_one("#document", TextArea).text
-    if kind in MARKERS:
-        assert note.severity == "information", note.message
-        for m in MARKERS[kind]:
-            assert m in text
-    else:
-        assert note.severity == "error"
-        assert DOC_ERRORS_BY_COMMAND.get(("tui", kind), DOC_ERRORS[kind]) in note.message, note.message
-        assert "Traceback" not in note.message and text == ""
+        if kind == "pasta":
+            assert app.screen is dialog and Path(dialog.query_one("#open-tree").path) == src
+            assert text == ""
+        elif kind in MARKERS:
+            assert closed, message
+            for m in MARKERS[kind]:
+                assert m in text
+        else:
+            assert app.screen is dialog and dialog.query_one("#open-message").has_class("-error")
+            assert DOC_ERRORS[kind] in message, message
+            assert "Traceback" not in message and text == ""
     assert snapshot(work) == {}
 
 

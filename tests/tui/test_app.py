@@ -26,13 +26,12 @@ async def test_open_document_generate_and_see_prefill(engine):
     async with app.run_test(size=(120, 36)) as pilot:
         await ready_app(app, pilot, engine)
         d = app.draft_screen
-        await pilot.click("#doc-path")
-        await pilot.press(*EXAMPLE, "enter")
+        d.open_document(EXAMPLE)  # the path given on the command line (--document) takes this way
         await wait_until(pilot, lambda: "Maria da Silva" in d.document_text(), "document to open")
         assert "peticao-curta.txt" in str(d.query_one("#doc-title").render())
         await wait_until(pilot, lambda: "346 tokens" in str(d.query_one("#token-count", Static).render())
                          or "tokens (" in str(d.query_one("#token-count", Static).render()), "token count")
-        assert "de 4096 do contexto" in str(d.query_one("#token-count", Static).render())
+        assert "de 4.096 do contexto" in str(d.query_one("#token-count", Static).render())
         await generate(pilot, app, max_tokens=8)
         r = d.last_result
         prefill = HEADER  # ementa (CNJ 154): ramo from the petition's vocabulary, the class's default
@@ -183,7 +182,7 @@ async def test_history_rerun(engine):
         first = d.last_result
         await pilot.press("f7")
         await pilot.pause()
-        await pilot.press("ctrl+r")
+        await pilot.press("f5")
         await wait_until(pilot, lambda: app.current_mode == "redacao" and not d.generating
                          and d.last_result is not first, "re-run")
         again = d.last_result
@@ -203,17 +202,21 @@ async def test_export_md_docx_and_clipboard(engine, tmp_path):
         await pilot.press("ctrl+s")
         await pilot.pause()
         box = app.screen.query_one("#export-path", Input)
-        box.value = str(tmp_path / "ementa.md")
+        box.value = "ementa.md"
+        app.screen.query_one("#export-folder", Input).value = str(tmp_path)
         await pilot.click("#export-md")
         await pilot.pause()
         md = (tmp_path / "ementa.md").read_text(encoding="utf-8")
+        said = str(app.screen.query_one("#export-result").render())
+        assert f"salvo em {(tmp_path / 'ementa.md').resolve()}" in said.replace("\n", "")
         assert md.startswith(d.answer.text.rstrip())
         assert "IMPOSSÍVEL" in md and "11.555/2002" in md
         await pilot.click("#export-docx")
         await pilot.pause()
         doc = docx.Document(str(tmp_path / "ementa.docx"))
         body = "\n".join(p.text for p in doc.paragraphs)
-        assert d.answer.text.split("\n")[0] in body and "Citações verificadas" in body
+        assert d.answer.text.split("\n")[0] in body and "Citações na resposta (conferência automática)" in body
+        assert "Citações verificadas" not in body
         await pilot.click("#export-copy")
         await pilot.pause()
         assert app.clipboard == d.answer.text
@@ -301,10 +304,11 @@ async def test_rerun_on_another_document_is_asked_in_a_dialog_not_a_toast(engine
         await pilot.press("f7")
         await pilot.pause()
         app.screen.current = rec
-        await pilot.press("ctrl+r")
+        await pilot.press("f5")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "dialog")
         assert "não é o da execução" in str(app.screen.query_one("#confirm-question").render())
         await pilot.click("#confirm-no")
         await pilot.pause(0.3)
-        assert not isinstance(app.screen, ConfirmScreen) and not d.generating and d.last_result is first
+        # nothing drafted: the other case (a fresh draft since it was opened) still has no answer
+        assert not isinstance(app.screen, ConfirmScreen) and not d.generating and d.last_result is None
         assert d.document_text() == other_case

@@ -155,7 +155,7 @@ async def test_reopened_run_gives_the_same_answer_and_reuses_the_warm_prefix():
         await wait_until(pilot, lambda: hist.current is not None, "history rows")
         rows = History().search(limit=5)
         hist.current = next(r for r in rows if r.id == first.run_id)
-        await pilot.press("ctrl+r")
+        await pilot.press("f5")  # Histórico: rodar de novo
         await wait_until(pilot, lambda: app.current_mode == "redacao" and not d.generating
                          and d.last_result is not between, "the rerun")
         again = d.last_result

@@ -26,18 +26,30 @@ class NavBar(Static):
                 parts.append(f"[reverse b]{label}[/]")
             else:
                 parts.append(f"[@click=app.show('{mode}')]{label}[/]")
-        self.update("legalprompt  " + " ".join(parts))
+        self.update(" ".join(parts))  # no title: the six screens fit in 80 columns
 
 
 class BaseScreen(Screen):
     MODE = ""
+
+    def close_open_menu(self) -> bool:
+        """Close an open dropdown (Select); True when one was open. Screens whose Esc has another job
+        (stop a generation) call this first, so Esc always closes a menu before anything else."""
+        from textual.widgets import Select
+
+        for sel in self.query(Select):
+            if sel.expanded:
+                sel.expanded = False
+                sel.focus()
+                return True
+        return False
 
     def nav(self) -> NavBar:
         return NavBar(self.MODE, id="nav")
 
     def bottom(self):
         yield StatusLine(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def status(self) -> StatusLine:

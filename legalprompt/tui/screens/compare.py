@@ -51,7 +51,7 @@ class CompareScreen(BaseScreen):
         yield self.nav()
         with Horizontal(id="compare-controls", classes="field-row"):
             yield Label("Comparar", classes="field-label-short")
-            yield Select([("sem e com prefill", "prefill"), ("dois templates", "templates")], value="prefill",
+            yield Select([("sem e com início da resposta", "prefill"), ("dois templates", "templates")], value="prefill",
                          allow_blank=False, id="compare-mode", compact=True)
             yield Label("Template B", classes="field-label")
             names = template_names()
@@ -82,7 +82,7 @@ class CompareScreen(BaseScreen):
 
     def _titles(self, suffix_a: str = "", suffix_b: str = "") -> None:
         if self._mode() == "prefill":
-            a, b = "A · sem prefill", "B · com prefill"
+            a, b = "A · sem início da resposta", "B · com início da resposta"
         else:
             tb = self.query_one("#compare-template-b", Select).value
             a, b = "A · template da redação", f"B · template {tb if tb is not Select.NULL else '?'}"
@@ -95,6 +95,8 @@ class CompareScreen(BaseScreen):
 
     def action_stop(self) -> None:
         """Esc: the engine stops between prompt batches or tokens, or is killed if busy longer (see DraftWorker)."""
+        if self.close_open_menu():
+            return
         if self._cancel is not None and not self._cancel.is_set():
             self._cancel.set()
             self.status.set_activity("parando…")

@@ -1,28 +1,26 @@
-"""Redação: document + template + prefill + parameters -> streamed answer with citation flags."""
+"""Redação: one case (a document) + template, its inputs and the start of the answer -> a streamed answer
+with citation flags.
+
+The screen is built from its jobs: the form (template, its inputs, the start of the answer, parameters)
+here; the case (app.case: the document, opening one, what a new one clears) in draft_case.py; generation
+in draft_generation.py; the live token count in draft_count.py; the answer side is widgets/answer_pane.py."""
 
 from __future__ import annotations
 
-import threading
-from pathlib import Path
-from typing import Any
-
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.timer import Timer
-from textual.widgets import Button, Input, Label, Select, Static, Switch, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from legalprompt.errors import LegalPromptError, UserInputError
-from legalprompt.termsafe import safe_label
-from legalprompt.tui.widgets.safetext import SafeTextArea
-from legalprompt.tui.screens.base import BaseScreen
+from legalprompt.tui.numbers import parse_br_float
+from legalprompt.tui.screens.draft_case import DraftCase
+from legalprompt.tui.screens.draft_count import TokenCountMixin
+from legalprompt.tui.screens.draft_generation import DraftGeneration
 from legalprompt.tui.widgets.answer import AnswerView
-from legalprompt.tui.widgets.citations import CitationsPanel
-
-_STOP_LABEL = {"eos": "fim natural", "length": "limite de tokens", "stop": "sequência de parada",
-               "cancelled": "interrompida"}
+from legalprompt.tui.widgets.answer_pane import AnswerPane
+from legalprompt.tui.widgets.safetext import SafeTextArea
+from legalprompt.tui.widgets.template_inputs import TemplateInputs
 
 
 def template_names() -> list[str]:
@@ -31,45 +29,23 @@ def template_names() -> list[str]:
     return [name for name, _path, _src, tpl, err in list_templates() if tpl is not None and not err]
 
 
-class DraftScreen(BaseScreen):
+def _fmt_float(x: float | None) -> str:
+    return "" if x is None else f"{x:g}".replace(".", ",")
+
+
+class DraftScreen(TokenCountMixin, DraftCase, DraftGeneration):
     MODE = "redacao"
     BINDINGS = [
         Binding("f5", "generate", "gerar", priority=True),
         Binding("escape", "stop", "parar", priority=True),
-        Binding("ctrl+r", "regenerate", "nova semente", priority=True),
-        Binding("ctrl+t", "continue", "continuar", priority=True),
-        Binding("ctrl+o", "open_focus", "abrir", priority=True),
+        # shown in F1 and the command palette; the footer keeps room for the others at 80 columns
+        Binding("ctrl+r", "regenerate", "gerar de novo", priority=True, show=False),
+        Binding("ctrl+t", "continue", "continuar", priority=True, show=False),
+        Binding("ctrl+o", "open_document", "abrir", priority=True),
     ]
-
-    class Partial(Message):
-        def __init__(self, update):
-            super().__init__()
-            self.update = update  # a tui.streaming.StreamUpdate (a copy: the stream goes on)
-
-    class Finished(Message):
-        def __init__(self, result):
-            super().__init__()
-            self.result = result
-
-    class Failed(Message):
-        def __init__(self, message: str):
-            super().__init__()
-            self.message = message
-
-    class Died(Message):
-        """The engine process ended mid-request (signal, crash, out of memory): the partial answer is kept."""
-
-        def __init__(self, message: str, partial: str, run_id: int | None):
-            super().__init__()
-            self.message, self.partial, self.run_id = message, partial, run_id
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.document_label: str | None = None
-        self._loaded_text: str | None = None
-        self._cancel: threading.Event | None = None
-        self._count_timer: Timer | None = None
-        self._display_prefill_len = 0
         self._prefill_spans: list[tuple[int, int]] = []  # staged titles: shown like the prefill
         self._auto_prefill: str | None = None  # the prefill as the template rendered it (not edited)
         self._templates = template_names()
@@ -81,48 +57,45 @@ class DraftScreen(BaseScreen):
         yield self.nav()
         with Horizontal(id="draft-main"):
             with Vertical(id="draft-left"):
-                yield Label("Documento", classes="pane-title", id="doc-title")
                 with Horizontal(id="open-row"):
-                    yield Input(placeholder="caminho do arquivo (txt, md, pdf, docx, html)", id="doc-path",
-                                compact=True)
-                    yield Button("Abrir", id="open", compact=True)
+                    yield Label("Documento", classes="pane-title", id="doc-title")
+                    yield Button("Abrir…", id="open", compact=True, tooltip="escolher um arquivo (ctrl+o)")
+                    yield Button("Novo", id="new-case", compact=True, tooltip="novo caso: documento vazio")
                 yield SafeTextArea(id="document", soft_wrap=True, show_line_numbers=False,
-                                   placeholder="cole aqui o texto do documento, ou abra um arquivo acima")
+                                   placeholder="cole aqui o texto do documento, ou abra um arquivo (ctrl+o)")
                 with Horizontal(classes="field-row"):
                     yield Label("Template", classes="field-label")
                     default = "ementa" if "ementa" in self._templates else (self._templates or [None])[0]
                     yield Select([(n, n) for n in self._templates], value=default or Select.NULL,
                                  allow_blank=default is None, prompt="escolha", id="template", compact=True)
-                yield Label("Início da resposta (prefill)", classes="field-title")
+                yield TemplateInputs(id="template-inputs")
+                yield Label("Início da resposta", classes="field-title")
                 yield SafeTextArea(id="prefill", soft_wrap=True, show_line_numbers=False,
                                    placeholder="vazio: o modelo começa do zero")
                 with Horizontal(classes="field-row", id="params"):
-                    yield Label("Temp.", classes="field-label-short")
-                    yield Input(id="temperature", compact=True, placeholder="0.3")
+                    yield Label("Criatividade", classes="field-label-short")
+                    yield Input(id="temperature", compact=True, placeholder="0,3",
+                                tooltip="temperatura: 0 repete sempre a mesma resposta; 1 varia muito")
                     yield Label("Máx.", classes="field-label-short")
-                    yield Input(id="max-tokens", compact=True, placeholder="300", type="integer")
+                    yield Input(id="max-tokens", compact=True, placeholder="300", type="integer",
+                                tooltip="máximo de tokens da resposta")
                     yield Label("Semente", classes="field-label-short")
-                    yield Input(id="seed", compact=True, placeholder="aleatória", type="integer")
+                    yield Input(id="seed", compact=True, placeholder="aleatória", type="integer",
+                                tooltip="a mesma semente com o mesmo pedido dá a mesma resposta")
                 with Horizontal(classes="field-row", id="citation-mode-row"):
                     # anchored: a citation may only be one of the document's or a known norm's
-                    yield Label("Citações ancoradas no documento", classes="field-label")
-                    yield Switch(value=True, id="citation-mode")
+                    yield Checkbox("Citações ancoradas no documento", value=True, id="citation-mode", compact=True,
+                                   tooltip="o modelo só pode citar o que está no documento ou numa norma conhecida")
                 yield Static("contagem de tokens: aguardando o modelo", id="token-count")
-            with Vertical(id="draft-right"):
-                yield Label("Resposta", classes="pane-title", id="answer-title")
-                yield AnswerView(placeholder="F5 gera a resposta. O início (prefill) aparece destacado; as "
-                                             "citações são marcadas pelo veredito.", id="answer")
-                yield Static("", id="shape-findings")
-                yield CitationsPanel(id="citations")
+            yield AnswerPane(id="draft-right")
         yield from self.bottom()
 
     def on_mount(self) -> None:
         self.app.draft_screen = self
-        self._apply_template_defaults()
         self.watch(self.app, "model_status", self._model_changed, init=False)
+        self.watch(self.app, "case", self._case_changed, init=True)
         doc = getattr(self.app, "initial_document", None)
         if doc:
-            self.query_one("#doc-path", Input).value = str(doc)
             self.open_document(str(doc))
 
     def _model_changed(self, status: str) -> None:
@@ -131,8 +104,12 @@ class DraftScreen(BaseScreen):
 
     # -- form -------------------------------------------------------------------------------------
     @property
+    def pane(self) -> AnswerPane:
+        return self.query_one(AnswerPane)
+
+    @property
     def answer(self) -> AnswerView:
-        return self.query_one("#answer", AnswerView)
+        return self.pane.answer
 
     def template_name(self) -> str:
         v = self.query_one("#template", Select).value
@@ -140,94 +117,89 @@ class DraftScreen(BaseScreen):
             raise UserInputError("escolha um template")
         return str(v)
 
-    def document_text(self) -> str:
-        return self.query_one("#document", TextArea).text
+    def template_inputs(self) -> TemplateInputs:
+        return self.query_one("#template-inputs", TemplateInputs)
 
-    def set_document(self, text: str, label: str | None) -> None:
-        self._loaded_text = text
-        self.document_label = label
-        self.query_one("#document", TextArea).load_text(text)
-        self._update_doc_title()
-        self.schedule_count()
+    def _render_prefill(self):
+        from legalprompt.techniques.templates import load_template
 
-    def _update_doc_title(self) -> None:
-        text = self.document_text()
-        if self._loaded_text is not None and text == self._loaded_text and self.document_label:
-            name = Path(self.document_label).name if not self.document_label.startswith("<") else self.document_label
-        else:
-            name = "texto colado" if text.strip() else "vazio"
-        self.query_one("#doc-title", Label).update(Text(f"Documento: {safe_label(name)}"))
+        tpl = load_template(self.template_name())
+        inputs = {tpl.meta.document_input: self.document_text() or " ",
+                  **self.template_inputs().request_inputs(tpl.name)}
+        return tpl, tpl.render_prefill(inputs)
 
-    def _apply_template_defaults(self) -> None:
+    async def _apply_template_defaults(self) -> None:
+        from legalprompt.techniques.templates import load_template
+
         try:
-            from legalprompt.techniques.templates import load_template
-
             tpl = load_template(self.template_name())
-            inputs = {tpl.meta.document_input: self.document_text() or " "}
-            prefill = tpl.render_prefill(inputs)
+        except LegalPromptError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        kept = self.app.template_inputs.get(tpl.name, {})
+        await self.template_inputs().set_template(tpl, kept)
+        try:
+            _, prefill = self._render_prefill()
         except LegalPromptError as exc:
             self.notify(exc.message, severity="error")
             return
         self._auto_prefill = prefill
         self.query_one("#prefill", TextArea).load_text(prefill)
         s = tpl.meta.sampling
-        self.query_one("#temperature", Input).value = "" if s.temperature is None else f"{s.temperature:g}"
+        self.query_one("#temperature", Input).value = _fmt_float(s.temperature)
         self.query_one("#max-tokens", Input).value = "" if s.max_tokens is None else str(s.max_tokens)
-        self.query_one("#citation-mode", Switch).value = tpl.meta.citations == "anchored"
+        self.query_one("#citation-mode", Checkbox).value = tpl.meta.citations == "anchored"
         self.schedule_count()
 
     def request(self, *, prefill: str | None = None, seed: int | None = None, command: str = "tui"):
         from legalprompt.drafting import DraftRequest
 
         def num(field: str, kind, what: str):
-            raw = self.query_one(f"#{field}", Input).value.strip().replace(",", ".")
+            raw = self.query_one(f"#{field}", Input).value.strip()
             if not raw:
                 return None
             try:
-                return kind(raw)
+                return parse_br_float(raw) if kind is float else kind(raw)
             except ValueError:
                 raise UserInputError(f"{what} inválido: '{raw}'. Use um número, por exemplo "
-                                     f"{'0.3' if kind is float else '300'}.") from None
+                                     f"{'0,3' if kind is float else '300'}.") from None
 
-        temperature = num("temperature", float, "temperatura")
+        temperature = num("temperature", float, "criatividade (temperatura)")
         max_tokens = num("max-tokens", int, "máximo de tokens")
         if max_tokens is not None and max_tokens < 1:
             raise UserInputError("o máximo de tokens deve ser 1 ou mais")
         if seed is None:
             seed = num("seed", int, "semente")
-        from_file = (self.document_text() == self._loaded_text and bool(self.document_label)
-                     and not self.document_label.startswith("<") and Path(self.document_label).is_file())
+        from_file = self._from_file() and bool(self.case.path)
         return DraftRequest(
             template=self.template_name(), document=self.document_text(),
-            document_label=self.document_label if self.document_text() == self._loaded_text else "texto colado",
-            document_path=str(Path(self.document_label).resolve()) if from_file else None,
+            document_label=self.case.label if self._from_file() else "texto colado",
+            document_path=self.case.path if from_file else None,
+            inputs=self.template_inputs().request_inputs(self.template_name()),
             prefill=self.query_one("#prefill", TextArea).text if prefill is None else prefill,
             temperature=temperature, max_tokens=max_tokens, seed=seed, command=command,
             staged=False if prefill is not None else None,  # continuing an answer: no titles written again
-            citation_mode="anchored" if self.query_one("#citation-mode", Switch).value else "free")
+            citation_mode="anchored" if self.query_one("#citation-mode", Checkbox).value else "free")
 
     # -- events -----------------------------------------------------------------------------------
     @on(Select.Changed, "#template")
-    def _template_changed(self) -> None:
-        self._apply_template_defaults()
+    async def _template_changed(self) -> None:
+        await self._apply_template_defaults()
 
-    @on(TextArea.Changed, "#document")
-    def _document_changed(self) -> None:
-        self._update_doc_title()
-        self._refresh_inferred_prefill()
+    @on(TemplateInputs.Changed)
+    def _inputs_changed(self, msg: TemplateInputs.Changed) -> None:
+        self.app.template_inputs[msg.template] = dict(msg.values)
+        self._refresh_auto_prefill()
         self.schedule_count()
 
-    def _refresh_inferred_prefill(self) -> None:
-        """A template that takes its inputs from the document (ementa: ramo, classe) re-renders its
-        prefill when the document changes, unless the user has edited the prefill."""
-        from legalprompt.techniques.templates import load_template
-
+    def _refresh_auto_prefill(self) -> None:
+        """The start of the answer follows the template's inputs (and, for templates that infer them, the
+        document) unless the user has edited it."""
         box = self.query_one("#prefill", TextArea)
+        if box.text != self._auto_prefill:
+            return
         try:
-            tpl = load_template(self.template_name())
-            if not tpl.meta.infer or box.text != self._auto_prefill:
-                return
-            prefill = tpl.render_prefill({tpl.meta.document_input: self.document_text() or " "})
+            _, prefill = self._render_prefill()
         except LegalPromptError:
             return
         if prefill != box.text:
@@ -239,266 +211,21 @@ class DraftScreen(BaseScreen):
     def _prompt_changed(self) -> None:
         self.schedule_count()
 
-    @on(Input.Submitted, "#doc-path")
-    @on(Button.Pressed, "#open")
-    def _open_pressed(self) -> None:
-        path = self.query_one("#doc-path", Input).value.strip()
-        if not path:
-            self.notify("escreva o caminho do arquivo no campo ao lado de Abrir", severity="warning")
-            return
-        self.open_document(path)
-
-    def action_open_focus(self) -> None:
-        self.query_one("#doc-path", Input).focus()
-
-    @work(thread=True, exclusive=True, group="open")
-    def open_document(self, path: str) -> None:
-        from legalprompt.documents import read_document
-        from legalprompt.documents.limits import check_document_size
-
-        p = Path(path).expanduser()
-        try:
-            if not p.is_file():
-                raise UserInputError(f"arquivo não encontrado: {path}")
-            doc = read_document(p)
-            # A text area holding tens of millions of characters freezes the UI for minutes.
-            check_document_size(doc.text, str(p))
-        except LegalPromptError as exc:
-            self.app.call_from_thread(self.notify, exc.message, title="Documento", severity="error")
-            return
-        self.app.call_from_thread(self.set_document, doc.text, str(p))
-        self.app.call_from_thread(self.notify, f"{p.name}: {len(doc.text)} caracteres ({doc.format})",
-                                  title="Documento aberto")
-
-    # -- live token count -------------------------------------------------------------------------
-    def schedule_count(self, delay: float = 0.4) -> None:
-        if self._count_timer is not None:
-            self._count_timer.stop()
-        self._count_timer = self.set_timer(max(delay, 0.01), self._count_now)
-
-    def _count_now(self) -> None:
-        if self.app.engine is None or self.generating:
-            return
-        if not self.document_text().strip():
-            self.query_one("#token-count", Static).update("contagem de tokens: abra ou cole um documento")
-            return
-        try:
-            req = self.request()
-        except LegalPromptError as exc:
-            self._show_count(None, exc.message)
-            return
-        self._count_worker(req)
-
-    @work(thread=True, exclusive=True, group="count")
-    def _count_worker(self, req) -> None:
-        from legalprompt.drafting import sampling_for
-        from legalprompt.techniques.templates import load_template
-
-        engine = self.app.engine
-        if engine is None:
-            return
-        try:
-            tpl = load_template(req.template)
-            inputs = {tpl.meta.document_input: req.document, **req.inputs}
-            prompt = engine.build_prompt(tpl.render(inputs), tpl.render_prefill(inputs, req.prefill), tpl.meta.system)
-            n = len(engine.prompt_tokens(prompt))
-            params = sampling_for(tpl, self.app.settings, req)
-        except LegalPromptError as exc:
-            self.app.call_from_thread(self._show_count, None, exc.message)
-            return
-        self.app.call_from_thread(self._show_count, (n, params.max_tokens, engine.n_ctx), None)
-
-    def _show_count(self, counts: tuple[int, int, int] | None, error: str | None) -> None:
-        box = self.query_one("#token-count", Static)
-        if counts is None:
-            box.update(error or "")
-            box.add_class("-over")
-            return
-        n, max_tokens, n_ctx = counts
-        over = n + max_tokens > n_ctx
-        box.set_class(over, "-over")
-        box.update(f"prompt: {n} tokens ({len(self.document_text())} caracteres no documento) + resposta até "
-                   f"{max_tokens} = {n + max_tokens} de {n_ctx} do contexto"
-                   + (" — NÃO CABE: encurte o documento (Limar) ou reduza o máximo" if over else ""))
-
-    # -- generation -------------------------------------------------------------------------------
-    def action_generate(self, seed: int | None = None, prefill: str | None = None) -> None:
-        if self.generating:
-            self.notify("já está gerando; Esc para parar", severity="warning")
-            return
-        if self.app.drafts is None:
-            self.notify("o modelo ainda não está pronto (veja a linha de estado)", severity="warning")
-            return
-        try:
-            req = self.request(seed=seed, prefill=prefill)
-        except LegalPromptError as exc:
-            self.notify(exc.message, severity="error")
-            return
-        if not req.document.strip():
-            self.notify("o documento está vazio: abra um arquivo ou cole o texto", severity="error")
-            return
-        if prefill is None:
-            self._display_prefill_len = len(req.prefill or "")
-        self._cancel = threading.Event()
-        self.app.register_cancel(self._cancel)
-        self.generating = True
-        self.answer.selected = None
-        self.query_one("#citations", CitationsPanel).set_citations([], final=False)
-        self.show_findings(None)
-        self._prefill_spans = []
-        restart = "" if self.app.drafts.alive else " (iniciando um motor novo)"
-        self.query_one("#answer-title", Label).update(f"Resposta — gerando…{restart} (Esc para parar)")
-        self.status.set_activity("gerando" + restart)
-        self._generate_worker(req, self._cancel)
-
-    def action_stop(self) -> None:
-        if self._cancel is not None and self.generating:
-            self._cancel.set()
-            self.status.set_activity("parando…")
-
-    def action_regenerate(self) -> None:
-        from legalprompt.engine.params import choose_seed
-
-        seed = choose_seed()  # a new random seed, shown in its field
-        self.query_one("#seed", Input).value = str(seed)
-        self.action_generate(seed=seed)
-
-    def action_continue(self) -> None:
-        if self.last_result is None or not self.answer.text:
-            self.notify("não há resposta para continuar: gere uma antes (F5)", severity="warning")
-            return
-        self.action_generate(prefill=self.answer.text)
-
-    @work(thread=True, group="generate")
-    def _generate_worker(self, req, cancel: threading.Event) -> None:
-        from dataclasses import replace
-
-        from legalprompt.engine.worker import WorkerDied
-        from legalprompt.tui.streaming import stream_request
-
-        def on_update(update):
-            self.post_message(self.Partial(replace(update)))
-
-        try:
-            result = stream_request(self.app.drafts, req, cancel, on_update, prefill_spans=self._prefill_spans)
-        except WorkerDied as exc:
-            self.post_message(self.Died(exc.message, exc.partial, exc.run_id))
-            return
-        except LegalPromptError as exc:
-            self.post_message(self.Failed(exc.message))
-            return
-        except Exception as exc:  # show any failure in the UI instead of killing the app
-            self.post_message(self.Failed(f"{type(exc).__name__}: {exc}"))
-            return
-        self.post_message(self.Finished(result))
-
-    def on_draft_screen_partial(self, msg: Partial) -> None:
-        from legalprompt.tui.streaming import progress_label
-
-        up = msg.update
-        if not self.generating:  # a late update of a request that already ended
-            return
-        stopping = " · parando…" if self._cancel is not None and self._cancel.is_set() else " (Esc para parar)"
-        self.query_one("#answer-title", Label).update(f"Resposta — {progress_label(up)}{stopping}")
-        if up.text != self.answer.text or up.citations is not None:
-            citations = up.citations if up.citations is not None else self.answer.citations
-            self.answer.show(up.text, self._display_prefill_len, citations, prefill_spans=list(self._prefill_spans))
-        if up.citations is not None:
-            self.query_one("#citations", CitationsPanel).set_citations(up.citations, final=False)
-
-    def on_draft_screen_died(self, msg: Died) -> None:
-        """The engine died: keep everything on screen (the partial answer too) and say what happened."""
-        from legalprompt.tui.app import LastAnswer
-
-        self._end_generation()
-        self.last_result = None
-        if msg.partial:
-            self.answer.show(msg.partial, self._display_prefill_len, self.answer.citations,
-                             prefill_spans=list(self._prefill_spans))
-        self.query_one("#answer-title", Label).update(
-            "Resposta — o motor parou; resposta parcial guardada no histórico (F5 gera de novo)")
-        self.status.set_activity("motor parou" + (f" · histórico #{msg.run_id} (interrompida)" if msg.run_id else ""))
-        self.notify(msg.message, title="O motor parou", severity="error", timeout=30)
-        if msg.partial:
-            self.app.last_answer = LastAnswer(
-                text=msg.partial, prefill=msg.partial[: self._display_prefill_len], template=self.template_name(),
-                model=self.app.drafts.info.get("name", "") if self.app.drafts else "", seed=None,
-                run_id=msg.run_id, status="interrupted", citations=list(self.answer.citations))
-
-    def _end_generation(self) -> None:
-        self.generating = False
-        if self._cancel is not None:
-            self.app.release_cancel(self._cancel)
-        self._cancel = None
-        self.schedule_count()
-
-    def on_draft_screen_failed(self, msg: Failed) -> None:
-        self._end_generation()
-        self.query_one("#answer-title", Label).update("Resposta — erro")
-        self.status.set_activity("erro")
-        self.notify(msg.message, title="Geração", severity="error", timeout=12)
-
-    def on_draft_screen_finished(self, msg: Finished) -> None:
-        from legalprompt.tui.app import LastAnswer
-
-        self._end_generation()
-        r = msg.result
-        self.last_result = r
-        d = r.done
-        citations = (r.citations or {}).get("citations", [])
-        self.answer.show(d.output, self._display_prefill_len, citations, prefill_spans=list(self._prefill_spans))
-        self.query_one("#citations", CitationsPanel).set_citations(citations, final=True)
-        self.show_findings(r.shape)
-        shape = "" if r.shape_ok is None else (" · formato ok" if r.shape_ok else " · formato inesperado")
-        title = "Resposta — interrompida (parcial guardada)" if r.status == "cancelled" else "Resposta — concluída"
-        mode = " · citações ancoradas" if r.citation_mode == "anchored" else " · citações livres"
-        self.query_one("#answer-title", Label).update(
-            f"{title} · {_STOP_LABEL.get(d.stop_reason, d.stop_reason)}{shape}{mode}")
-        from legalprompt.tui.streaming import seconds
-
-        first = f" · primeiro token em {seconds(d.timings.time_to_first_token_s)}" if d.usage.completion_tokens else ""
-        self.status.set_activity(
-            f"{d.usage.prompt_tokens} tokens de prompt ({d.usage.cached_prompt_tokens} reaproveitados), "
-            f"{d.usage.completion_tokens} gerados · {d.timings.generation_tokens_per_s:.1f} tokens/s{first} · "
-            f"semente {d.seed} · histórico #{r.run_id}")
-        self.app.last_answer = LastAnswer(
-            text=d.output, prefill=d.prefill[: self._display_prefill_len], template=r.template,
-            model=self.app.drafts.info.get("name", "") if self.app.drafts else "", seed=d.seed, run_id=r.run_id,
-            status=r.status, citations=citations)
-
-    def show_findings(self, shape: dict | None) -> None:
-        """The shape check's findings (for ementas, `legalprompt lint`'s) under the answer; hidden when none."""
-        box = self.query_one("#shape-findings", Static)
-        findings = (shape or {}).get("findings") or []
-        if not findings:
-            box.update("")
-            box.display = False
-            return
-        from rich.text import Text
-
-        t = Text("Formato:\n", style="bold")
-        for f in findings:
-            where = f"linha {f['line']}: " if f.get("line") else ""
-            t.append(f"• {where}{f['message']} ", style="yellow")
-            t.append(f"[{f['code']}]\n", style="dim")
-        box.update(t)
-        box.display = True
-
-    def on_citations_panel_jump(self, msg: CitationsPanel.Jump) -> None:
-        self.answer.jump_to(msg.index)
-
-    # -- used by the Histórico and Limar screens ----------------------------------------------------
-    def load_run(self, rec) -> None:
-        """Fill the form from a history record (template, prefill, parameters, seed, document)."""
+    # -- used by the Histórico screen -------------------------------------------------------------
+    async def load_run(self, rec) -> None:
+        """Fill the form from a history record (template, its inputs, prefill, parameters, seed)."""
+        self._form_case = self.case_id
         if rec.template and rec.template in self._templates:
             sel = self.query_one("#template", Select)
             with sel.prevent(Select.Changed):
                 sel.value = rec.template
+            self.app.template_inputs[rec.template] = {
+                k: ("sim" if v is True else "não" if v is False else str(v))
+                for k, v in (getattr(rec, "inputs", None) or {}).items()}
+            await self._apply_template_defaults()
         params = rec.params or {}
         self.query_one("#prefill", TextArea).load_text(rec.prefill or "")
-        self.query_one("#temperature", Input).value = "" if params.get("temperature") is None else f"{params['temperature']:g}"
+        self.query_one("#temperature", Input).value = _fmt_float(params.get("temperature"))
         self.query_one("#max-tokens", Input).value = "" if params.get("max_tokens") is None else str(params["max_tokens"])
         self.query_one("#seed", Input).value = "" if rec.seed is None else str(rec.seed)
-        self.answer.clear()
-        self.query_one("#citations", CitationsPanel).set_citations([], final=False)
-        self.query_one("#answer-title", Label).update("Resposta")
+        self.pane.reset()

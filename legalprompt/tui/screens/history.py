@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from legalprompt.errors import LegalPromptError
+from legalprompt.citations.labels import verdict_label
 from legalprompt.store.history import STATUS_LABELS
 from legalprompt.termsafe import safe_label, term_safe
 from legalprompt.tui.screens.base import BaseScreen
@@ -22,9 +22,8 @@ from legalprompt.tui.screens.confirm import ConfirmScreen
 class HistoryScreen(BaseScreen):
     MODE = "historico"
     BINDINGS = [
-        Binding("ctrl+r", "rerun", "rodar de novo", priority=True),
+        Binding("f5", "rerun", "rodar de novo", priority=True),
         Binding("ctrl+f", "focus_search", "buscar", priority=True),
-        Binding("f5", "reload", "atualizar", priority=True),
     ]
 
     def __init__(self, **kwargs):
@@ -37,7 +36,7 @@ class HistoryScreen(BaseScreen):
         yield self.nav()
         with Horizontal(id="history-main"):
             with Vertical(id="history-left"):
-                yield Input(placeholder="buscar no texto, template, documento ou prefill", id="history-search",
+                yield Input(placeholder="buscar na resposta, template, documento ou início", id="history-search",
                             compact=True)
                 yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="history-right"):
@@ -115,11 +114,14 @@ class HistoryScreen(BaseScreen):
         params = {k: v for k, v in (r.params or {}).items() if k != "stop"}
         section(f"#{r.id} · {STATUS_LABELS.get(r.status, r.status)} · {r.model_name or ''} · semente {r.seed}",
                 f"template: {r.template or '—'} · documento: {r.document or '—'}\n"
-                f"parâmetros: {json.dumps(params, ensure_ascii=False)}")
+                f"parâmetros: {describe_params(params)}")
         section("Resposta", r.output)
         if r.citations:
-            section("Citações", "\n".join(f"[{c.get('verdict')}] {c.get('text')}" for c in r.citations))
-        section("Início da resposta (prefill)", r.prefill or "", style="bold")
+            section("Citações", "\n".join(f"[{verdict_label(c.get('verdict'))}] {c.get('text')}"
+                                           for c in r.citations))
+        if r.inputs:
+            section("Entradas do template", "\n".join(f"{k}: {v}" for k, v in r.inputs.items()))
+        section("Início da resposta", r.prefill or "", style="bold")
         section("Prompt", r.prompt or "")
         if r.error:
             section("Erro", r.error, style="red")
@@ -131,6 +133,8 @@ class HistoryScreen(BaseScreen):
         self.action_rerun()
 
     def action_rerun(self) -> None:
+        """Reopen the run (document, template, inputs, start of the answer, seed) in Redação and generate.
+        The run's document is read in a worker thread, through the size-limited reader."""
         r = self.current
         if r is None:
             self.notify("escolha uma execução na lista", severity="warning")
@@ -138,27 +142,52 @@ class HistoryScreen(BaseScreen):
         draft = self.app.draft_screen
         if draft is None:
             return
-        plan = rerun_plan(r, draft.document_text())
+        self.status.set_activity(f"lendo o documento da execução #{r.id}…")
+        self._plan_rerun(r, draft.document_text())
+
+    @work(thread=True, exclusive=True, group="rerun")
+    def _plan_rerun(self, r, open_text: str) -> None:
+        plan = rerun_plan(r, open_text)
+        self.app.call_from_thread(self._ask_rerun, r, plan)
+
+    def _ask_rerun(self, r, plan: "RerunPlan") -> None:
+        self.status.set_activity("")
         if plan.kind == "missing":
             self.app.push_screen(ConfirmScreen(
                 "Rodar de novo", f"O documento da execução #{r.id} ({r.document or 'sem nome'}) não está mais "
-                "disponível e não há documento aberto na tela Redação. Abra-o lá e aperte F5.", yes="Entendi",
-                no="Fechar"))
+                "disponível e não há documento aberto na tela Redação. Abra-o lá (ctrl+o) e aperte F5.",
+                yes="Entendi", no="Fechar"))
             return
         if plan.kind in ("file", "open"):
-            self._rerun(draft, r, plan)
+            self.app.run_worker(self._rerun(r, plan))
             return
         # Another document than the run's: a lawyer must say so, never a toast.
         self.app.push_screen(ConfirmScreen("Outro documento", plan.question, yes="Rodar no documento aberto"),
-                             lambda yes: yes and self._rerun(draft, r, plan))
+                             lambda yes: yes and self.app.run_worker(self._rerun(r, plan)))
 
-    def _rerun(self, draft, r, plan: "RerunPlan") -> None:
+    async def _rerun(self, r, plan: "RerunPlan") -> None:
+        draft = self.app.draft_screen
         self.app.switch_mode("redacao")
-        draft.load_run(r)
-        if plan.path:  # the run's own file (unchanged, or changed and confirmed)
-            draft.query_one("#doc-path").value = plan.path
-            draft.set_document(plan.text, plan.path)
+        if plan.path:  # the run's own file (unchanged, or changed and confirmed): it becomes the case
+            draft.set_document(plan.text, plan.path, plan.path)
+        await draft.load_run(r)
         draft.call_after_refresh(draft.action_generate)
+
+
+PARAM_NAMES = {"temperature": "criatividade", "top_p": "top-p", "top_k": "top-k", "max_tokens": "máx. tokens",
+               "repeat_penalty": "penalidade de repetição", "seed": "semente"}
+
+
+def describe_params(params: dict) -> str:
+    """The sampling parameters in a lawyer's words, decimals with a comma."""
+    parts = []
+    for k, v in params.items():
+        if v is None:
+            continue
+        if isinstance(v, float):
+            v = f"{v:g}".replace(".", ",")
+        parts.append(f"{PARAM_NAMES.get(k, k)} {v}")
+    return " · ".join(parts) or "—"
 
 
 @dataclass
@@ -178,13 +207,13 @@ def _sha(text: str) -> str:
 
 def rerun_plan(rec, open_text: str) -> RerunPlan:
     """Which document a rerun of `rec` would draft on, decided by the sha256 the history kept of its text."""
-    from legalprompt.documents import read_document
+    from legalprompt.tui.document_loading import load_document
 
     for candidate in (rec.document_path, rec.document):
         if not candidate or candidate.startswith("<") or not Path(candidate).is_file():
             continue
         try:
-            text = read_document(Path(candidate)).text
+            text = load_document(Path(candidate)).text
         except LegalPromptError:
             continue
         if rec.document_sha256 is None or _sha(text) == rec.document_sha256:

@@ -9,6 +9,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from legalprompt.termsafe import term_safe
 from legalprompt.tui.screens.base import BaseScreen
+from legalprompt.tui.numbers import br_num
 
 
 def model_choices() -> list[tuple[str, str]]:
@@ -75,7 +76,7 @@ class ModelScreen(BaseScreen):
             f"camadas: {i['layers']}", f"formato do prompt: {'chat' if i['prompt_format'] == 'chat' else 'simples'}",
             f"contexto: {i['n_ctx']} tokens", f"threads: {i['threads']}",
             f"camadas na GPU: {i['gpu_layers']}", f"este llama.cpp pode usar GPU: {gpu}",
-            f"carregado em {i['load_s']:.2f} s",
+            f"carregado em {br_num(i['load_s'], 2)} s",
         ]
         lines += [f"aviso: {w}" for w in drafts.warnings]
         box.update(Text(term_safe("\n".join(lines))))  # names and paths come from files

@@ -12,6 +12,7 @@ from legalprompt.errors import LegalPromptError
 from legalprompt.termsafe import term_safe
 from legalprompt.tui.screens.base import BaseScreen
 from legalprompt.tui.widgets.safetext import SafeTextArea
+from legalprompt.tui.numbers import br_num
 
 PALETTE = ["#3b2f5c", "#2f4f3a", "#5c4a2a", "#5c2f3a", "#2a4a5c"]  # like OpenAI's tokenizer page, dark theme
 MAX_SHOWN = 4000
@@ -150,7 +151,7 @@ class TokensScreen(BaseScreen):
         self.query_one("#tokens-ids", Static).update(token_text(pieces, show_ids=True))
         self.query_one("#tokens-title", Label).update(
             f"Tokens · {len(pieces)} tokens · {len(text)} caracteres"
-            + (f" · {len(text) / len(pieces):.1f} caracteres por token" if pieces else ""))
+            + (f" · {br_num(len(text) / len(pieces))} caracteres por token" if pieces else ""))
 
     def action_next(self) -> None:
         engine = self._need_engine()
@@ -179,5 +180,5 @@ class TokensScreen(BaseScreen):
         t = self.query_one("#tokens-candidates", DataTable)
         t.clear()
         for c in cands:
-            t.add_row(repr(c.piece), str(c.id), f"{100 * c.prob:.1f}%", "█" * max(1, round(20 * c.prob)))
+            t.add_row(repr(c.piece), str(c.id), f"{br_num(100 * c.prob)}%", "█" * max(1, round(20 * c.prob)))
         self.status.set_activity(f"{len(cands)} candidatos para o próximo token")

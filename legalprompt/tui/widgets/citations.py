@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from legalprompt.citations.labels import verdict_label
 from legalprompt.termsafe import term_safe
 from legalprompt.tui.widgets.answer import citation_label
 
@@ -48,7 +49,7 @@ class CitationsPanel(Vertical):
             counts = {}
             for c in self.citations:
                 counts[c["verdict"]] = counts.get(c["verdict"], 0) + 1
-            parts = [f"{counts[v]} {label.lower()}" for v, label in
+            parts = [f"{counts[v]} {verdict_label(v).lower() if counts[v] == 1 else plural}" for v, plural in
                      (("INCONSISTENT", "impossíveis"), ("UNVERIFIED", "não verificadas"), ("VERIFIED", "verificadas"))
                      if counts.get(v)]
             title = f"Citações ({n}: {', '.join(parts)})"

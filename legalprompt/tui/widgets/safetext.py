@@ -8,12 +8,24 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from textual.binding import Binding
 from textual.widgets import TextArea
 
 from legalprompt.termsafe import term_safe
 
 
 class SafeTextArea(TextArea):
+    BINDINGS = [
+        Binding("ctrl+a", "select_all", "selecionar tudo", show=False),
+        Binding("ctrl+l", "clear_text", "limpar", show=False),
+    ]
+
+    def action_clear_text(self) -> None:
+        """Empty the box (one undo step: ctrl+z brings the text back)."""
+        if not self.read_only and self.text:
+            self.select_all()
+            self.delete(*self.selection, maintain_selection_offset=False)
+
     def load_text(self, text: str) -> None:
         super().load_text(term_safe(text))
 

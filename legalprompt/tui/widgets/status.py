@@ -17,7 +17,8 @@ class StatusLine(Static):
 
     def _refresh_text(self, _status: str = "") -> None:
         msg = getattr(self.app, "model_message", "")
-        self.update(term_safe(f"{msg}  │  {self.activity}" if self.activity else msg))
+        # What the screen is doing first (tokens/s, progress), the model after: a narrow terminal cuts the end.
+        self.update(term_safe(f"{self.activity}  │  {msg}" if self.activity else msg))
         self.set_class(getattr(self.app, "model_status", "") == "error", "-error")
 
     def set_activity(self, text: str) -> None:
