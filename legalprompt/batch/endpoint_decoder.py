@@ -20,65 +20,38 @@ from legalprompt.batch.endpoint import EndpointClient
 from legalprompt.engine.assembly import Clock, TextAssembler
 from legalprompt.engine.events import DoneEvent, TextEvent, Usage
 from legalprompt.engine.params import SamplingParams
-from legalprompt.engine.pieces import PieceVocab, split_bytes
-from legalprompt.engine.prompt import BuiltPrompt, render_plain
-from legalprompt.errors import ContextOverflowError, UserInputError
+from legalprompt.engine.decoder import request_tokens
+from legalprompt.engine.pieces import PieceDecoder, PieceVocab, split_bytes
+from legalprompt.engine.prompt import BuiltPrompt
+from legalprompt.errors import UserInputError
 
 BYTES_PER_TOKEN = 3  # conservative for Portuguese
 
 
-class EndpointDecoder:
+class EndpointDecoder(PieceDecoder):
     steers = False
+    thinking_refusal = "--thinking não funciona com --endpoint: rode sem --thinking"
 
     def __init__(self, servers: list[tuple[EndpointClient, int]], n_ctx: int):
         if not servers:
             raise UserInputError("--endpoint: nenhum servidor informado")
         self.servers = [(c, max(1, n)) for c, n in servers]
         self.capacity = sum(n for _, n in self.servers)
-        self.n_ctx = n_ctx
+        super().__init__(PieceVocab(lambda text: split_bytes(text, BYTES_PER_TOKEN)), n_ctx)
         names = sorted({c.resolve_model() for c, _ in self.servers})
         self._name = " + ".join(names)
         self._id = "endpoint:" + "+".join(names)
-        self.vocab = PieceVocab(lambda text: split_bytes(text, BYTES_PER_TOKEN))
         self._cv = threading.Condition()
         self._busy = [0] * len(self.servers)
         self._next = 0  # rotates ties, so equal servers share the first documents too
 
-    # -- the Decoder interface ----------------------------------------------------------------------
+    # -- the Decoder interface (the rest is PieceDecoder's) -----------------------------------------
     @property
     def model_name(self) -> str:
         return self._name
 
     def model_id(self) -> str:
         return self._id
-
-    def build_prompt(self, user: str, prefill: str = "", system: str | None = None,
-                     thinking: bool = False) -> BuiltPrompt:
-        if thinking:
-            raise UserInputError("--thinking não funciona com --endpoint: rode sem --thinking")
-        return render_plain(system, user, prefill)
-
-    def turn_stops(self, prompt: BuiltPrompt) -> list[str]:
-        return []
-
-    def tokenize(self, text: str) -> list[int]:
-        return self.vocab.tokenize(text)
-
-    def prompt_tokens(self, prompt: BuiltPrompt) -> list[int]:
-        return self.tokenize(prompt.text)
-
-    def fits(self, n_prompt: int, max_tokens: int) -> bool:
-        return n_prompt + max_tokens <= self.n_ctx
-
-    def check_fits(self, n_prompt: int, max_tokens: int) -> None:
-        if not self.fits(n_prompt, max_tokens):
-            raise ContextOverflowError(
-                f"o prompt tem cerca de {n_prompt} tokens e a resposta pede até {max_tokens}, mais que os "
-                f"{self.n_ctx} do contexto (--n-ctx). Encurte o documento, reduza --max-tokens ou aumente --n-ctx "
-                "(até o contexto do servidor).")
-
-    def forget_context(self) -> None:
-        """The servers keep their own caches."""
 
     def generate(self, prompt: BuiltPrompt | list[int], params: SamplingParams,
                  cancel: threading.Event | None = None, prefill: str | None = None,
@@ -87,13 +60,9 @@ class EndpointDecoder:
             raise UserInputError("--citations anchored não funciona com --endpoint (o servidor sorteia os próprios "
                                  "tokens): use --citations free")
         params.validate()
-        if isinstance(prompt, BuiltPrompt):
-            text_in, prefill = prompt.text, (prompt.prefill if prefill is None else prefill)
-        else:
-            text_in = self.vocab.text(list(prompt))
-        if not text_in:
-            raise UserInputError("prompt vazio")
-        return self._stream(text_in, len(self.tokenize(text_in)), params, cancel, prefill or "")
+        tokens, prefill = request_tokens(self, prompt, prefill)
+        self.check_fits(len(tokens), params.max_tokens)
+        return self._stream(self.vocab.text(tokens), len(tokens), params, cancel, prefill)
 
     # -- one request --------------------------------------------------------------------------------
     def _acquire(self) -> int:

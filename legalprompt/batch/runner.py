@@ -65,11 +65,7 @@ def make_decoder(engine, endpoint, jobs: int, settings):
         return EndpointDecoder(servers, settings.n_ctx)
     if engine is None:
         raise UserInputError("batch precisa de um modelo local ou de --endpoint")
-    if jobs > 1:
-        from legalprompt.engine.parallel import ParallelDecoder
-
-        return ParallelDecoder(engine, jobs, n_ctx_seq=engine.n_ctx)
-    return engine
+    return engine.parallel(jobs) if jobs > 1 else engine
 
 
 class BatchRunner:

@@ -19,6 +19,7 @@ from typing import Protocol, runtime_checkable
 from legalprompt.engine.events import DoneEvent, TextEvent
 from legalprompt.engine.params import SamplingParams
 from legalprompt.engine.prompt import BuiltPrompt
+from legalprompt.errors import ContextOverflowError, UserInputError
 
 
 @runtime_checkable
@@ -53,3 +54,24 @@ class Decoder(Protocol):
 
     def forget_context(self) -> None:
         """Drop any warm prefix (cold measurements)."""
+
+
+def request_tokens(decoder: Decoder, prompt: BuiltPrompt | list[int], prefill: str | None) -> tuple[list[int], str]:
+    """A generate() call's prompt as tokens, and its prefill (a BuiltPrompt carries its own)."""
+    if isinstance(prompt, BuiltPrompt):
+        tokens = decoder.prompt_tokens(prompt)
+        prefill = prompt.prefill if prefill is None else prefill
+    else:
+        tokens = list(prompt)
+    if not tokens:
+        raise UserInputError("prompt vazio")
+    return tokens, prefill or ""
+
+
+def check_context(n_prompt: int, max_tokens: int, n_ctx: int, context: str = "o contexto é de") -> None:
+    """The pt-BR refusal of a prompt + answer that do not fit `n_ctx` tokens, saying what to do."""
+    if n_prompt + max_tokens > n_ctx:
+        raise ContextOverflowError(
+            f"o prompt tem {n_prompt} tokens e a resposta pede até {max_tokens}, mas {context} "
+            f"{n_ctx} tokens ({n_prompt + max_tokens} > {n_ctx}). Encurte o documento "
+            "(por exemplo com `legalprompt limar`), reduza --max-tokens ou aumente --n-ctx.")

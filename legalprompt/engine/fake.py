@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from legalprompt.engine.assembly import Clock, TextAssembler
 from legalprompt.engine.events import DoneEvent, TextEvent, Usage
 from legalprompt.engine.params import SamplingParams
-from legalprompt.engine.pieces import PieceVocab
-from legalprompt.engine.prompt import BuiltPrompt, render_plain
-from legalprompt.errors import ContextOverflowError, ModelError, UserInputError
+from legalprompt.engine.decoder import request_tokens
+from legalprompt.engine.pieces import PieceDecoder, PieceVocab
+from legalprompt.engine.prompt import BuiltPrompt
+from legalprompt.errors import ModelError
 
 
 @dataclass
@@ -33,26 +34,29 @@ class FakeCall:
     guarded: bool
 
 
-class FakeDecoder:
-    steers = True
+class FakeDecoder(PieceDecoder):
+    steers = True  # emulates a citation guard: a refused word is replaced by the guard's completion, or left out
 
     def __init__(self, script: str | list[str] | Callable[[str], str] = "Resposta de teste.", *,
                  n_ctx: int = 2048, name: str = "fake", byte_pieces: bool = False, prompt_eval_s: float = 0.0,
                  token_s: float = 0.0, fail_after: int | None = None, error: BaseException | None = None):
+        super().__init__(PieceVocab(), n_ctx)
         self._script = script
-        self.n_ctx = n_ctx
         self.name = name
         self.byte_pieces = byte_pieces
         self.prompt_eval_s = prompt_eval_s
         self.token_s = token_s
         self.fail_after = fail_after
         self.error = error
-        self.vocab = PieceVocab()
         self.calls: list[FakeCall] = []
+        # what a front end shows of a loaded engine, so a test can hand this decoder to a command's loader
+        self.warnings: list[str] = []
+        self.load_s = 0.0
+        self.gpu_layers = 0
         self._lock = threading.Lock()
         self.forgets = 0
 
-    # -- the Decoder interface ----------------------------------------------------------------------
+    # -- the Decoder interface (the rest is PieceDecoder's) -----------------------------------------
     @property
     def model_name(self) -> str:
         return self.name
@@ -60,33 +64,12 @@ class FakeDecoder:
     def model_id(self) -> str:
         return f"fake:{self.name}"
 
-    def build_prompt(self, user: str, prefill: str = "", system: str | None = None,
-                     thinking: bool = False) -> BuiltPrompt:
-        if thinking:
-            raise UserInputError("--thinking precisa de um modelo com chat template que tenha bloco de raciocínio; "
-                                 "este modelo usa o prompt simples. Rode sem --thinking.")
-        return render_plain(system, user, prefill)
-
-    def turn_stops(self, prompt: BuiltPrompt) -> list[str]:
-        return []
-
-    def tokenize(self, text: str) -> list[int]:
-        return self.vocab.tokenize(text)
-
-    def prompt_tokens(self, prompt: BuiltPrompt) -> list[int]:
-        return self.tokenize(prompt.text)
-
-    def fits(self, n_prompt: int, max_tokens: int) -> bool:
-        return n_prompt + max_tokens <= self.n_ctx
-
-    def check_fits(self, n_prompt: int, max_tokens: int) -> None:
-        if not self.fits(n_prompt, max_tokens):
-            raise ContextOverflowError(
-                f"o prompt tem {n_prompt} tokens e a resposta pede até {max_tokens}, mas o contexto é de "
-                f"{self.n_ctx} tokens. Encurte o documento, reduza --max-tokens ou aumente --n-ctx.")
-
     def forget_context(self) -> None:
         self.forgets += 1
+
+    def parallel(self, n_seq: int) -> "FakeDecoder":
+        """Several requests at once: this decoder itself (it serves concurrent calls)."""
+        return self
 
     def answer_for(self, prompt_text: str) -> str:
         s = self._script
@@ -101,14 +84,7 @@ class FakeDecoder:
                  cancel: threading.Event | None = None, prefill: str | None = None,
                  special_text: bool = False, guard=None) -> Iterator[TextEvent | DoneEvent]:
         params.validate()
-        if isinstance(prompt, BuiltPrompt):
-            tokens = self.prompt_tokens(prompt)
-            prefill = prompt.prefill if prefill is None else prefill
-        else:
-            tokens = list(prompt)
-        prefill = prefill or ""
-        if not tokens:
-            raise UserInputError("prompt vazio")
+        tokens, prefill = request_tokens(self, prompt, prefill)
         self.check_fits(len(tokens), params.max_tokens)
         text_in = self.vocab.text(tokens)
         with self._lock:

@@ -14,13 +14,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from legalprompt.engine.assembly import Clock, TextAssembler
+from legalprompt.engine.decoder import check_context, request_tokens
 from legalprompt.engine.events import DoneEvent, TextEvent, Usage
 from legalprompt.engine.gguf_meta import GGUFMeta, read_gguf
 from legalprompt.engine.models import ModelRef, effective_prompt_format
 from legalprompt.engine.params import LoadOptions, SamplingParams, parse_gpu_layers, physical_cores
 from legalprompt.engine.steering import anchored_choice, complete_open_citation
 from legalprompt.engine.prompt import PLAIN_HINT, BuiltPrompt, render_chat, render_plain
-from legalprompt.errors import ContextOverflowError, ModelError, TemplateError, UserInputError
+from legalprompt.errors import ModelError, TemplateError, UserInputError
 
 # Template markup that is a special token in every real vocabulary: <|eot_id|>, <｜Assistant｜>.
 _MARKER = re.compile(r"<\|[^|<>\s]{1,48}\|>|<｜[^｜<>\s]{1,48}｜>")
@@ -146,6 +147,12 @@ class Engine:
 
     def fits(self, n_prompt: int, max_tokens: int) -> bool:
         return n_prompt + max_tokens <= self.n_ctx
+
+    def parallel(self, n_seq: int):
+        """A decoder for `n_seq` requests at once: parallel sequences in a second context on these weights."""
+        from legalprompt.engine.parallel import ParallelDecoder
+
+        return ParallelDecoder(self, n_seq, n_ctx_seq=self.n_ctx)
 
     @staticmethod
     def _batch_size(opts: LoadOptions, n_gpu_layers: int) -> int:
@@ -297,11 +304,7 @@ class Engine:
         return ids
 
     def check_fits(self, n_prompt: int, max_tokens: int) -> None:
-        if n_prompt + max_tokens > self.n_ctx:
-            raise ContextOverflowError(
-                f"o prompt tem {n_prompt} tokens e a resposta pede até {max_tokens}, mas o contexto é de "
-                f"{self.n_ctx} tokens ({n_prompt + max_tokens} > {self.n_ctx}). Encurte o documento "
-                "(por exemplo com `legalprompt limar`), reduza --max-tokens ou aumente --n-ctx.")
+        check_context(n_prompt, max_tokens, self.n_ctx)
 
     # -- evaluation -------------------------------------------------------------------------------
     def _eval_reusing_prefix(self, tokens: list[int]) -> int:
@@ -366,14 +369,7 @@ class Engine:
         `guard`: a `legalprompt.citations.anchor.CitationGuard` (anchored citations), or None (free).
         The guard's offsets count from the start of the prefill."""
         params.validate()
-        if isinstance(prompt, BuiltPrompt):
-            tokens = self.prompt_tokens(prompt)
-            prefill = prompt.prefill if prefill is None else prefill
-        else:
-            tokens = list(prompt)
-        prefill = prefill or ""
-        if not tokens:
-            raise UserInputError("prompt vazio")
+        tokens, prefill = request_tokens(self, prompt, prefill)
         self.check_fits(len(tokens), params.max_tokens)
         with self._lock:
             yield from self._generate_locked(tokens, params, cancel, prefill, special_text, guard)

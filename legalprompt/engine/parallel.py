@@ -35,12 +35,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from legalprompt.engine.assembly import Clock, TextAssembler
+from legalprompt.engine.decoder import check_context, request_tokens
 from legalprompt.engine.events import DoneEvent, TextEvent, Usage
 from legalprompt.engine.llama_engine import Engine
 from legalprompt.engine.params import SamplingParams
 from legalprompt.engine.prompt import BuiltPrompt
 from legalprompt.engine.steering import anchored_choice, complete_open_citation
-from legalprompt.errors import ContextOverflowError, ModelError, UserInputError
+from legalprompt.errors import ModelError, UserInputError
 
 
 @dataclass
@@ -170,10 +171,7 @@ class ParallelDecoder:
         return n_prompt + max_tokens <= self.n_ctx_seq
 
     def check_fits(self, n_prompt: int, max_tokens: int) -> None:
-        if not self.fits(n_prompt, max_tokens):
-            raise ContextOverflowError(
-                f"o prompt tem {n_prompt} tokens e a resposta pede até {max_tokens}, mas cada "
-                f"sequência tem {self.n_ctx_seq} tokens de contexto. Encurte o documento ou reduza --max-tokens.")
+        check_context(n_prompt, max_tokens, self.n_ctx_seq, "cada sequência tem um contexto de")
 
     def forget_context(self) -> None:
         """Nothing to drop between requests: each sequence keeps only what a later prompt can share."""
@@ -182,12 +180,8 @@ class ParallelDecoder:
                  cancel: threading.Event | None = None, prefill: str | None = None,
                  special_text: bool = False, guard=None) -> Iterator[TextEvent | DoneEvent]:
         """One sequence, decoded together with whatever other threads asked for at the same time."""
-        if isinstance(prompt, BuiltPrompt):
-            tokens = self.prompt_tokens(prompt)
-            prefill = prompt.prefill if prefill is None else prefill
-        else:
-            tokens = list(prompt)
-        req = SeqRequest(object(), tokens, params, prefill or "", guard=guard, special_text=special_text,
+        tokens, prefill = request_tokens(self, prompt, prefill)
+        req = SeqRequest(object(), tokens, params, prefill, guard=guard, special_text=special_text,
                          cancel=threading.Event())
         self._check(req)
         return self._follow(req, cancel)

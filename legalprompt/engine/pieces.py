@@ -54,3 +54,44 @@ class PieceVocab:
 
     def text(self, ids: list[int]) -> str:
         return "".join(self._pieces[i] for i in ids)
+
+
+class PieceDecoder:
+    """The part of the Decoder interface shared by decoders with no model vocabulary here (the fake, a remote
+    endpoint): the plain prompt frame, piece tokens, the fit against `n_ctx`. Subclasses add `generate`."""
+
+    steers = False
+    thinking_refusal = ("--thinking precisa de um modelo com chat template que tenha bloco de raciocínio; "
+                        "este modelo usa o prompt simples. Rode sem --thinking.")
+
+    def __init__(self, vocab: PieceVocab, n_ctx: int):
+        self.vocab = vocab
+        self.n_ctx = n_ctx
+
+    def build_prompt(self, user: str, prefill: str = "", system: str | None = None, thinking: bool = False):
+        from legalprompt.engine.prompt import render_plain
+        from legalprompt.errors import UserInputError
+
+        if thinking:
+            raise UserInputError(self.thinking_refusal)
+        return render_plain(system, user, prefill)
+
+    def turn_stops(self, prompt) -> list[str]:
+        return []
+
+    def tokenize(self, text: str) -> list[int]:
+        return self.vocab.tokenize(text)
+
+    def prompt_tokens(self, prompt) -> list[int]:
+        return self.tokenize(prompt.text)
+
+    def fits(self, n_prompt: int, max_tokens: int) -> bool:
+        return n_prompt + max_tokens <= self.n_ctx
+
+    def check_fits(self, n_prompt: int, max_tokens: int) -> None:
+        from legalprompt.engine.decoder import check_context
+
+        check_context(n_prompt, max_tokens, self.n_ctx)
+
+    def forget_context(self) -> None:
+        """Nothing warm to drop here."""
