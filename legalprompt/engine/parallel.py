@@ -53,6 +53,10 @@ class SeqRequest:
     guard: Any = None                          # a CitationGuard: anchored citations for this sequence
     cancel: threading.Event | None = None      # this sequence only
     special_text: bool = False
+    also_cancel: threading.Event | None = None  # the caller's (may be shared by several sequences)
+
+    def cancelled(self) -> bool:
+        return any(e is not None and e.is_set() for e in (self.cancel, self.also_cancel))
 
 
 @dataclass
@@ -182,11 +186,11 @@ class ParallelDecoder:
         """One sequence, decoded together with whatever other threads asked for at the same time."""
         tokens, prefill = request_tokens(self, prompt, prefill)
         req = SeqRequest(object(), tokens, params, prefill, guard=guard, special_text=special_text,
-                         cancel=threading.Event())
+                         cancel=threading.Event(), also_cancel=cancel)
         self._check(req)
-        return self._follow(req, cancel)
+        return self._follow(req)
 
-    def _follow(self, req: SeqRequest, cancel: threading.Event | None) -> Iterator[TextEvent | DoneEvent]:
+    def _follow(self, req: SeqRequest) -> Iterator[TextEvent | DoneEvent]:
         sink: queue.Queue = queue.Queue()
         with self._cv:
             if self._closing:
@@ -199,19 +203,12 @@ class ParallelDecoder:
             self._cv.notify()
         try:
             while True:
-                try:
-                    ev = sink.get(timeout=0.05)
-                except queue.Empty:
-                    if cancel is not None and cancel.is_set():
-                        req.cancel.set()   # the driver finishes it as cancelled at its next step
-                    continue
+                ev = sink.get()
                 if isinstance(ev, BaseException):
                     raise ev
                 yield ev
                 if isinstance(ev, DoneEvent):
                     return
-                if cancel is not None and cancel.is_set():
-                    req.cancel.set()
         finally:
             req.cancel.set()  # a consumer that stops reading ends its sequence
             with self._cv:
@@ -373,10 +370,10 @@ class ParallelDecoder:
                     events.extend(self._finish(slot, "cancelled"))
             self.queue.clear()
             return events
-        for slot in self.slots:  # one sequence cancelled (its reader stopped, or Ctrl+C)
-            if slot.busy and slot.req.cancel is not None and slot.req.cancel.is_set():
-                events.extend(self._finish(slot, "cancelled"))
         self._assign()
+        for slot in self.slots:  # one sequence cancelled (its reader stopped, or Ctrl+C)
+            if slot.busy and slot.req.cancelled():
+                events.extend(self._finish(slot, "cancelled"))
         b = self._batch
         n = 0
 
