@@ -93,6 +93,7 @@ class Engine:
         self.meta: GGUFMeta = read_gguf(ref.path)
         self.prompt_format = effective_prompt_format(ref, self.meta)
         self.warnings: list[str] = []
+        self._model_sha: str | None = None
         import llama_cpp
 
         _quiet_llama_logs(llama_cpp)
@@ -139,7 +140,7 @@ class Engine:
 
     def model_id(self) -> str:
         """sha256 of the weights (cached by path, size and mtime): what a result was made with."""
-        if getattr(self, "_model_sha", None) is None:
+        if self._model_sha is None:
             from legalprompt.engine.models import sha256_cached
 
             self._model_sha = sha256_cached(self.ref.path)

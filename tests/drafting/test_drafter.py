@@ -124,3 +124,18 @@ def test_anchored_request_hands_the_guard_to_the_decoder():
     free = FakeDecoder(ANSWER)
     Drafter(free, Settings()).run(_req(citation_mode="free"))
     assert free.calls[-1].guarded is False
+
+
+def test_the_model_free_decoders_implement_the_interface():
+    from legalprompt.batch.endpoint import EndpointClient
+    from legalprompt.batch.endpoint_decoder import EndpointDecoder
+    from legalprompt.engine.decoder import Decoder
+
+    remote = EndpointDecoder([(EndpointClient("http://127.0.0.1:9", model="m"), 2)], n_ctx=4096)
+    for dec in (FakeDecoder(), remote):
+        assert isinstance(dec, Decoder)
+    assert remote.steers is False and remote.capacity == 2 and remote.model_id() == "endpoint:m"
+    # the prompt survives the piece tokenizer exactly, and is counted at about three bytes a token
+    text = "Ementa: ação rescisória — art. 966 do CPC."
+    ids = remote.tokenize(text)
+    assert remote.vocab.text(ids) == text and len(ids) >= len(text.encode()) // 3
