@@ -279,6 +279,27 @@ class Drafter:
         assert result is not None
         return result
 
+    def next_tokens(self, text: str, top_k: int = 10, command: str = "next") -> list:
+        """The most probable next tokens after `text` (no text is generated, so there is nothing to check),
+        recorded in the history like any request: the text as prompt, the candidates as output."""
+        next_tokens = getattr(self.decoder, "next_tokens", None)
+        if next_tokens is None:
+            raise UserInputError(f"{self.decoder.model_name} não mostra os próximos tokens: use o modelo local")
+        run_id = None
+        if self.history is not None:
+            run_id = self.history.start_run(command=command, prompt=text, params={"top_k": top_k},
+                                            model_name=self.decoder.model_name, model_sha256=self.model_sha256())
+        try:
+            cands = next_tokens(text, top_k)
+        except BaseException as exc:
+            if run_id is not None:
+                self.history.finish_run(run_id, status="error", output="", error=_error_text(exc))
+            raise
+        if run_id is not None:
+            self.history.finish_run(run_id, status="ok", output="\n".join(
+                f"{c.piece!r} {c.prob * 100:.2f}%" for c in cands))
+        return cands
+
     @staticmethod
     def check_citations(output: str, source: str) -> dict | None:
         from legalprompt.citations import check_text

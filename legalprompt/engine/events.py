@@ -44,3 +44,11 @@ class DoneEvent:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class Candidate:
+    """One of the most probable next tokens (`legalprompt next`, the TUI's Tokens screen)."""
+    id: int
+    piece: str
+    prob: float

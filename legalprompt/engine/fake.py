@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from legalprompt.engine.assembly import Clock, TextAssembler
-from legalprompt.engine.events import DoneEvent, TextEvent, Usage
+from legalprompt.engine.events import Candidate, DoneEvent, TextEvent, Usage
 from legalprompt.engine.params import SamplingParams
 from legalprompt.engine.decoder import request_tokens
 from legalprompt.engine.pieces import PieceDecoder, PieceVocab
@@ -70,6 +70,11 @@ class FakeDecoder(PieceDecoder):
     def parallel(self, n_seq: int) -> "FakeDecoder":
         """Several requests at once: this decoder itself (it serves concurrent calls)."""
         return self
+
+    def next_tokens(self, text: str, top_k: int = 10) -> list[Candidate]:
+        """The scripted answer's first word as the certain next token."""
+        first = self.vocab.tokenize(self.answer_for(text))[:1]
+        return [Candidate(t, self.vocab.piece(t), 1.0) for t in first][:top_k]
 
     def answer_for(self, prompt_text: str) -> str:
         s = self._script

@@ -11,11 +11,10 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from legalprompt.engine.assembly import Clock, TextAssembler
 from legalprompt.engine.decoder import check_context, request_tokens
-from legalprompt.engine.events import DoneEvent, TextEvent, Usage
+from legalprompt.engine.events import Candidate, DoneEvent, TextEvent, Usage
 from legalprompt.engine.gguf_meta import GGUFMeta, read_gguf
 from legalprompt.engine.models import ModelRef, effective_prompt_format
 from legalprompt.engine.params import LoadOptions, SamplingParams, parse_gpu_layers, physical_cores
@@ -26,13 +25,6 @@ from legalprompt.errors import ModelError, TemplateError, UserInputError
 # Template markup that is a special token in every real vocabulary: <|eot_id|>, <｜Assistant｜>.
 _MARKER = re.compile(r"<\|[^|<>\s]{1,48}\|>|<｜[^｜<>\s]{1,48}｜>")
 
-
-
-@dataclass
-class Candidate:
-    id: int
-    piece: str
-    prob: float
 
 
 def plan_gpu_layers(requested: str | int, n_layers: int | None, supported: bool) -> tuple[int, int, str | None]:

@@ -97,3 +97,12 @@ def test_batch_endpoint_refuses_anchored_in_portuguese(tmp_path, doc, capsys):
                    "--citations", "anchored", "--quiet"])
     assert rc == 2 and "--citations free" in capsys.readouterr().err
     assert _rows() == []
+
+
+def test_next_tokens_are_recorded_without_a_citation_check(fake_model, capsys):
+    assert main(["next", "O recurso foi", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    (row,) = _rows()
+    assert row.command == "next" and row.status == "ok" and row.prompt == "O recurso foi"
+    assert row.citations is None and row.shape is None  # no text was generated: nothing to check
+    assert out["candidates"][0]["piece"] == " provido," and "provido" in row.output
