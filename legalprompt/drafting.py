@@ -218,6 +218,8 @@ class Drafter:
         last_save = time.monotonic()
         staged_record = None
         guard = None
+        if prep.citation_mode == "anchored" and prep.allowed is None:  # prepared by measure()
+            prep.allowed = self.allowed_citations(req.document)
         if prep.allowed is not None:
             from legalprompt.citations.anchor import CitationGuard
 
