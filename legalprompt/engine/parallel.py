@@ -21,12 +21,12 @@ replaced from that sequence's row of logits (`engine.steering`), as the engine d
 
 Two ways to drive it: `submit`/`step`/`run` from one thread (the scheduler itself), or `generate()` — the
 `Decoder` interface — from several threads at once (batch workers, each running the Drafter): a driver thread
+(`parallel_driver.SequenceDriver`)
 steps the batch and hands each sequence's events to the thread that asked for it.
 """
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from collections import deque
@@ -38,6 +38,7 @@ from legalprompt.engine.assembly import Clock, TextAssembler
 from legalprompt.engine.decoder import check_context, request_tokens
 from legalprompt.engine.events import DoneEvent, TextEvent, Usage
 from legalprompt.engine.llama_engine import Engine
+from legalprompt.engine.parallel_driver import SequenceDriver
 from legalprompt.engine.params import SamplingParams
 from legalprompt.engine.prompt import BuiltPrompt
 from legalprompt.engine.steering import anchored_choice, complete_open_citation
@@ -137,12 +138,7 @@ class ParallelDecoder:
         self.queue: deque[SeqRequest] = deque()
         self.prompt_tokens_evaluated = 0
         self.decode_calls = 0
-        # generate() from other threads: requests wait in the inbox; the driver thread steps the batch
-        self._cv = threading.Condition()
-        self._inbox: deque[SeqRequest] = deque()
-        self._sinks: dict[Any, queue.Queue] = {}
-        self._driver: threading.Thread | None = None
-        self._closing = False
+        self._driver = SequenceDriver(self)  # generate() from other threads
 
     # -- the Decoder interface (prompts and tokens are the engine's) ---------------------------------
     steers = True
@@ -188,73 +184,19 @@ class ParallelDecoder:
         req = SeqRequest(object(), tokens, params, prefill, guard=guard, special_text=special_text,
                          cancel=threading.Event(), also_cancel=cancel)
         self._check(req)
-        return self._follow(req)
+        return self._driver.follow(req)
 
-    def _follow(self, req: SeqRequest) -> Iterator[TextEvent | DoneEvent]:
-        sink: queue.Queue = queue.Queue()
-        with self._cv:
-            if self._closing:
-                raise ModelError("o decodificador paralelo já foi fechado")
-            self._sinks[req.key] = sink
-            self._inbox.append(req)
-            if self._driver is None:
-                self._driver = threading.Thread(target=self._drive, name="legalprompt-parallel", daemon=True)
-                self._driver.start()
-            self._cv.notify()
-        try:
-            while True:
-                ev = sink.get()
-                if isinstance(ev, BaseException):
-                    raise ev
-                yield ev
-                if isinstance(ev, DoneEvent):
-                    return
-        finally:
-            req.cancel.set()  # a consumer that stops reading ends its sequence
-            with self._cv:
-                self._sinks.pop(req.key, None)
-
-    def _drive(self) -> None:
-        while True:
-            with self._cv:
-                while not self._inbox and not self.has_work() and not self._closing:
-                    self._cv.wait()
-                if self._closing:
-                    return
-                while self._inbox:
-                    self.queue.append(self._inbox.popleft())
-            try:
-                events = self.step()
-            except BaseException as exc:  # noqa: BLE001 - every waiting thread must hear of it
-                self._fail_all(exc)
-                continue
-            for ev in events:
-                with self._cv:
-                    sink = self._sinks.get(ev.key)
-                if sink is not None:
-                    sink.put(TextEvent(ev.text, ev.token_ids) if isinstance(ev, SeqText) else ev.done)
-
-    def _fail_all(self, exc: BaseException) -> None:
+    def reset(self) -> None:
+        """Forget every sequence (after a failed llama_decode): the driver tells their readers."""
         for slot in self.slots:
             slot.req = None
             slot.pending = []
             slot.next_token = None
             slot.cached = []
         self.queue.clear()
-        with self._cv:
-            sinks = list(self._sinks.values())
-        for sink in sinks:
-            sink.put(exc)
 
-    # -- lifecycle ----------------------------------------------------------------------------------
     def close(self) -> None:
-        with self._cv:
-            self._closing = True
-            self._cv.notify_all()
-        if self._driver is not None:
-            self._driver.join()
-            self._driver = None
-            self._fail_all(ModelError("o decodificador paralelo foi fechado no meio de uma geração"))
+        self._driver.close()
         if self._batch is not None:
             self._lc.llama_batch_free(self._batch)
             self._batch = None
