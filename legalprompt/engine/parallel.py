@@ -21,8 +21,7 @@ replaced from that sequence's row of logits (`engine.steering`), as the engine d
 
 Two ways to drive it: `submit`/`step`/`run` from one thread (the scheduler itself), or `generate()` — the
 `Decoder` interface — from several threads at once (batch workers, each running the Drafter): a driver thread
-(`parallel_driver.SequenceDriver`)
-steps the batch and hands each sequence's events to the thread that asked for it.
+(`parallel_driver.SequenceDriver`) steps the batch and hands each sequence's events to the thread that asked.
 """
 
 from __future__ import annotations
