@@ -1,5 +1,5 @@
-"""`batch --endpoint` over several servers, on loopback fakes (no model): documents are spread across the
-servers, each generation is one history row, and a second run resumes without asking any server again.
+"""Batch orchestration with no model: `--endpoint` over two loopback fake servers (documents spread across
+both, one history row each, a second run resumes without asking again), and Ctrl+C on the fake decoder.
 The same against two real llama_cpp.server processes, with a SIGKILL: tests/batch/test_endpoint.py."""
 
 from __future__ import annotations
@@ -56,3 +56,46 @@ def test_documents_spread_over_two_servers_and_resume(tmp_path, isolated_dirs):
         assert s2.resumed == 6 and s2.ok == 0
         assert len([x for x in seen_a + seen_b if x["method"] == "POST"]) == 6  # nothing asked again
         assert len(h.search()) == 6
+
+
+def test_ctrl_c_cancels_what_runs_and_a_second_run_finishes_the_rest(tmp_path, isolated_dirs):
+    """On the fake decoder, two workers: Ctrl+C in the middle leaves no history row 'running' and no manifest
+    line for an unfinished document; the same batch again does only what is left."""
+    import _thread
+
+    import pytest
+
+    from legalprompt.engine.fake import FakeDecoder
+
+    d = isolated_dirs["config"] / "templates"
+    d.mkdir(exist_ok=True)
+    (d / "mini.j2").write_text(MINI.replace("max_tokens: 8", "max_tokens: 40"), encoding="utf-8")
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(6):
+        (src / f"doc{i}.txt").write_text(f"Documento {i}: recurso provido.", encoding="utf-8")
+    out = tmp_path / "out"
+    h = History()
+    started = []
+
+    def answer(prompt: str) -> str:  # Ctrl+C as the third document starts
+        started.append(prompt)
+        if len(started) == 3:
+            _thread.interrupt_main()
+        return " um dois três quatro cinco seis sete oito nove dez"
+
+    slow = FakeDecoder(answer, token_s=0.03)
+    opts = BatchOptions(inputs=[str(src)], template="mini", out_dir=out, jobs=2, progress=False)
+    with pytest.raises(KeyboardInterrupt):
+        BatchRunner(opts, Settings(), decoder=slow, history=h).run()
+    rows = h.search()
+    assert rows and not [r for r in rows if r.status == "running"]
+    cancelled = [r for r in rows if r.status == "cancelled"]
+    assert cancelled and all(r.output.startswith("Resumo:") for r in cancelled)
+    manifest = out / "manifest.jsonl"
+    done = [json.loads(x) for x in manifest.read_text(encoding="utf-8").splitlines()] if manifest.exists() else []
+    assert len(done) < 6 and all(e["status"] == "ok" for e in done)
+
+    fast = FakeDecoder(" um dois três quatro cinco seis sete oito nove dez")
+    s = BatchRunner(opts, Settings(), decoder=fast, history=h).run()
+    assert s.resumed == len(done) and s.ok == 6 - len(done) and len(fast.calls) == 6 - len(done)
