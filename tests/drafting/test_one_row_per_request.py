@@ -50,9 +50,7 @@ def test_compare_one_row_per_sample(doc, fake_model, capsys):
     assert len(rows) == 2 and len(fake_model.calls) == 2  # two arms, one sample each
     for row in rows:
         _checked(row, "compare")
-    ids = {s["run_id"] for d in out["documents"] if "arms" in d for a in d["arms"] for s in a["samples"]} \
-        if "documents" in out else {s["run_id"] for a in out["arms"] for s in a["samples"]}
-    assert ids == {r.id for r in rows}
+    assert {s["run_id"] for a in out["arms"] for s in a["samples"]} == {r.id for r in rows}
 
 
 def test_probe(fake_model, capsys):
