@@ -85,6 +85,7 @@ class BatchRunner:
         self.decoder = decoder if decoder is not None else make_decoder(engine, endpoint, opts.jobs, settings)
         self._own_decoder = decoder is None and self.decoder is not engine  # opened here: closed here
         self.drafter = Drafter(self.decoder, settings, history)
+        self.citation_mode = opts.citation_mode
         probe = self._request("x", None)
         self.citation_mode = self.drafter.citation_mode(probe)  # refuses an explicit anchored on --endpoint
         self.capacity = getattr(self.decoder, "capacity", None) or opts.jobs
@@ -105,7 +106,7 @@ class BatchRunner:
                             inputs=dict(o.template_inputs), prefill=o.prefill, temperature=o.temperature,
                             top_p=o.top_p, max_tokens=o.max_tokens, seed=self.seed, command="batch",
                             check_citations=check, staged=False,  # a batch drafts in one stage
-                            citation_mode=getattr(self, "citation_mode", o.citation_mode))
+                            citation_mode=self.citation_mode)
 
     def _job(self, st: DocState):
         return document_job(st, self._request, lambda req: self.drafter.measure(req).n_tokens, self.decoder.n_ctx,
