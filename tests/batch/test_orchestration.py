@@ -10,26 +10,13 @@ from legalprompt.batch.endpoint import EndpointClient
 from legalprompt.batch.runner import BatchOptions, BatchRunner
 from legalprompt.config import Settings
 from legalprompt.store.history import History
+from tests.drafting.mini_template import install_mini
 from tests.reliability.fakes import serve
 
-MINI = """---
-name: mini
-description: resumo curtíssimo (testes)
-inputs:
-  documento: {type: text, required: true}
-prefill: "Resumo:"
-sampling: {temperature: 0.3, max_tokens: 8}
-check: {named: nonempty}
----
-Resuma:
-{{ documento }}
-"""
 
 
 def test_documents_spread_over_two_servers_and_resume(tmp_path, isolated_dirs):
-    d = isolated_dirs["config"] / "templates"
-    d.mkdir(exist_ok=True)
-    (d / "mini.j2").write_text(MINI, encoding="utf-8")
+    install_mini(isolated_dirs["config"], max_tokens=8)
     src = tmp_path / "in"
     src.mkdir()
     for i in range(6):
@@ -67,9 +54,7 @@ def test_ctrl_c_cancels_what_runs_and_a_second_run_finishes_the_rest(tmp_path, i
 
     from legalprompt.engine.fake import FakeDecoder
 
-    d = isolated_dirs["config"] / "templates"
-    d.mkdir(exist_ok=True)
-    (d / "mini.j2").write_text(MINI.replace("max_tokens: 8", "max_tokens: 40"), encoding="utf-8")
+    install_mini(isolated_dirs["config"], max_tokens=40)
     src = tmp_path / "in"
     src.mkdir()
     for i in range(6):

@@ -15,30 +15,17 @@ from legalprompt.batch.manifest import MANIFEST_NAME, Manifest, atomic_write_tex
 from legalprompt.batch.runner import BatchOptions, BatchRunner, format_summary
 from legalprompt.config import load_settings
 from legalprompt.engine.fake import FakeDecoder
+from tests.drafting.mini_template import install_mini
 from legalprompt.errors import ContextOverflowError
 
 DOCS = Path(__file__).resolve().parent.parent / "fixtures" / "docs"
 GOOD = ["acordao.pdf", "bom.md", "cp1252.txt", "pagina.html", "peticao.docx", "sem-extensao"]  # every format
-MINI = """---
-name: mini
-description: resumo curtíssimo (testes)
-inputs:
-  documento: {type: text, required: true}
-prefill: "Resumo:"
-sampling: {temperature: 0.3, max_tokens: 4, stop: ["\\n\\n\\n"]}
-check: {named: nonempty}
----
-Resuma:
-{{ documento }}
-"""
 
 
 @pytest.fixture(autouse=True)
 def mini_template(isolated_dirs):
     """A template with almost no instructions: the machine is shared, prompts are kept short."""
-    d = isolated_dirs["config"] / "templates"
-    d.mkdir(exist_ok=True)
-    (d / "mini.j2").write_text(MINI, encoding="utf-8")
+    install_mini(isolated_dirs["config"])
 BAD = {"binario.dat": "não é texto", "corrompido.docx": "DOCX corrompido", "corrompido.pdf": "PDF corrompido",
        "digitalizado.pdf": "OCR", "protegido.pdf": "senha", "sem-documento.docx": "DOCX", "vazio.txt": "vazio"}
 

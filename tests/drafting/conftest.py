@@ -5,28 +5,15 @@ from __future__ import annotations
 import pytest
 
 from legalprompt.engine.fake import FakeDecoder
+from tests.drafting.mini_template import install_mini
 
-MINI = """---
-name: mini
-description: resumo curtíssimo (testes)
-inputs:
-  documento: {type: text, required: true}
-prefill: "Resumo:"
-sampling: {temperature: 0.3, max_tokens: 40, stop: ["FIM"]}
-check: {named: nonempty}
----
-Resuma:
-{{ documento }}
-"""
 DOC = "O recurso foi provido com base no art. 5º da CF/1988. Custas pelo vencido."
 ANSWER = " provido, nos termos do art. 5º da CF/1988. FIM texto que não aparece"
 
 
 @pytest.fixture(autouse=True)
 def mini_template(isolated_dirs):
-    d = isolated_dirs["config"] / "templates"
-    d.mkdir(exist_ok=True)
-    (d / "mini.j2").write_text(MINI, encoding="utf-8")
+    install_mini(isolated_dirs["config"], max_tokens=40, stop=("FIM",))
 
 
 @pytest.fixture
