@@ -15,12 +15,17 @@ from tests.reliability.fakes import serve
 
 
 
-def test_documents_spread_over_two_servers_and_resume(tmp_path, isolated_dirs):
-    install_mini(isolated_dirs["config"], max_tokens=8)
+def _six_documents(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
     for i in range(6):
         (src / f"doc{i}.txt").write_text(f"Documento {i}: recurso provido.", encoding="utf-8")
+    return src
+
+
+def test_documents_spread_over_two_servers_and_resume(tmp_path, isolated_dirs):
+    install_mini(isolated_dirs["config"], max_tokens=8)
+    src = _six_documents(tmp_path)
     out = tmp_path / "out"
     h = History()
     with serve(" resumo A.") as (url_a, seen_a), serve(" resumo B.") as (url_b, seen_b):
@@ -55,10 +60,7 @@ def test_ctrl_c_cancels_what_runs_and_a_second_run_finishes_the_rest(tmp_path, i
     from legalprompt.engine.fake import FakeDecoder
 
     install_mini(isolated_dirs["config"], max_tokens=40)
-    src = tmp_path / "in"
-    src.mkdir()
-    for i in range(6):
-        (src / f"doc{i}.txt").write_text(f"Documento {i}: recurso provido.", encoding="utf-8")
+    src = _six_documents(tmp_path)
     out = tmp_path / "out"
     h = History()
     started = []
