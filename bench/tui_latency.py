@@ -4,15 +4,17 @@ the model generates against when idle.
     .venv/bin/python bench/tui_latency.py [--model smollm2-135m] [--pairs 5] [--max-tokens 128] [--presses 20]
         [--doc examples/peticao-curta.txt] [--with-inprocess]
 
-Each pair is one `legalprompt run --json` (a fresh process) and one generation in the app, run headless
+Each pair is one `legalprompt run --json` (a fresh process) and one generation in the app (no key presses), run headless
 (Textual's run_test) with its engine in the worker process as a user gets it; same model, document, template,
 prefill, seed and temperature, so both write the same tokens. The order inside a pair alternates (run, app;
 app, run; ...). Tokens/s come from the engine's own timings on both sides (first token to last). The figure
 is the median of the per-pair ratios app/run; the goal is at least 0.95.
 
-Key latency: a key (F12, bound to a probe action) is posted to the app; we record when its action runs and
+Key latency, in one more app generation per pair: a key (F12, bound to a probe action) is posted to the app; we record when its action runs and
 when the refresh that follows it has been composed: idle presses before the generation, then presses during
-it, in the same app. Goal: generating at most 2x idle.
+it, in the same app. Goal: generating at most 2x idle. Also printed: the CPU the app's own process used while
+generating (its UI and streaming threads; with a worker process the engine is not in it), as a share of one
+core: on a 2-core machine that share is taken from llama.cpp's threads.
 
 --with-inprocess adds a third member to each pair: the app generating in its own process (the old path,
 `use_engine`), to show what the worker process changes. Figures are medians; on a shared machine compare
@@ -108,6 +110,7 @@ async def app_run(args, settings, engine=None, presses: int = 0) -> dict:
         out["idle_handled"], out["idle_painted"] = list(app.handled), list(app.painted)
         app.handled.clear()
         app.painted.clear()
+        cpu0, wall0 = time.process_time(), time.perf_counter()
         await pilot.press("f5")
         while d.generating and len(d.answer.text) <= len(PREFILL):
             await asyncio.sleep(0.01)
@@ -115,6 +118,8 @@ async def app_run(args, settings, engine=None, presses: int = 0) -> dict:
             if presses:
                 await press_probe(app)
             await asyncio.sleep(0.05)
+        # CPU this process (UI thread, streaming thread; in-process: the engine too) used while generating
+        out["app_cpu"] = (time.process_time() - cpu0) / max(1e-9, time.perf_counter() - wall0)
         while d.last_result is None:
             await asyncio.sleep(0.02)
         out["gen_handled"], out["gen_painted"] = list(app.handled), list(app.painted)
@@ -165,14 +170,14 @@ def main() -> int:
             if m == "run":
                 row[m] = cli_run(args, env)
             else:
-                o = asyncio.run(app_run(args, settings, engine if m == "app in-process" else None,
-                                        presses=args.presses if m == "app" else 0))
-                row[m] = o
-                if m == "app":
-                    for k in ("idle_handled", "idle_painted", "gen_handled", "gen_painted"):
-                        keys.setdefault(k, []).extend(o[k])
+                row[m] = asyncio.run(app_run(args, settings, engine if m == "app in-process" else None))
+        if args.presses:  # key latency in a generation of its own: the probes' redraws cost CPU too
+            o = asyncio.run(app_run(args, settings, None, presses=args.presses))
+            for k in ("idle_handled", "idle_painted", "gen_handled", "gen_painted"):
+                keys.setdefault(k, []).extend(o[k])
         same = "sim" if row["run"]["output"] == row["app"]["output"] else "NÃO"
-        extra = (f"  in-process {row['app in-process']['tps']:6.1f} "
+        extra = f"  app process CPU {100 * row['app']['app_cpu']:.0f}% of a core"
+        extra += (f"  in-process {row['app in-process']['tps']:6.1f} "
                  f"({row['app in-process']['tps'] / row['run']['tps']:.2f}x)" if engine is not None else "")
         print(f"pair {i + 1}: run {row['run']['tps']:6.1f} tok/s  app {row['app']['tps']:6.1f} tok/s  "
               f"ratio {row['app']['tps'] / row['run']['tps']:.2f}  same answer: {same}{extra}  "

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
                        prefill="" if args.no_prefill else args.prefill, max_tokens=args.max_tokens,
                        thinking=args.thinking, seed=0)
     engine = engine_from_args(args)
-    prep = Drafter(engine, settings_from_args(args)).prepare(req)
+    prep = Drafter(engine, settings_from_args(args)).measure(req)  # show it even when it does not fit
     prompt = prep.prompt
     view = engine.prompt_view(prompt)
     n = len(view)
@@ -46,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         "model": engine.ref.name, "chat_format": prompt.format, "template": prep.template.name,
         "text": prompt.text, "prefill": prompt.prefill, "prefill_start_char": prompt.prefill_start,
         "prefill_start_token": prefill_token, "prompt_tokens": n, "max_tokens": prep.params.max_tokens,
+        "fits": prep.fits,
         "n_ctx": engine.n_ctx, "thinking": prompt.thinking, "reasoning_close": prompt.reasoning_close or None,
         "end_of_turn_text": prompt.end_of_turn or None, "stop": prep.params.stop,
         "end_of_turn_tokens": [{"id": i, "piece": p} for i, p in eog],
@@ -63,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
     share = 100 * (n + prep.params.max_tokens) / engine.n_ctx
     out.write(f"{n} tokens de prompt + até {prep.params.max_tokens} de resposta = {n + prep.params.max_tokens} de "
               f"{engine.n_ctx} do contexto ({share:.0f}%)\n")
+    if not prep.fits:
+        out.write("atenção: não cabe no contexto; `legalprompt run` recusaria. Encurte o documento (por exemplo com "
+                  "`legalprompt limar`), reduza --max-tokens ou aumente --n-ctx.\n")
     if prompt.thinking:
         out.write(f"--thinking: o modelo raciocina a partir do fim do prompt; as palavras iniciais "
                   f"{prompt.prefill!r} entram depois de {prompt.reasoning_close.strip()!r}\n")

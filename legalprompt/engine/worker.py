@@ -267,7 +267,7 @@ class DraftWorker:
 
     def next_tokens(self, text: str, top_k: int = 10) -> list:
         """The most probable next tokens after `text` (the Tokens screen), computed by the engine process."""
-        from legalprompt.engine.llama_engine import Candidate
+        from legalprompt.engine.events import Candidate
 
         with self._lock:
             self.start()

@@ -6,6 +6,7 @@ case no longer on screen goes to the history only."""
 from __future__ import annotations
 
 import threading
+
 from textual import work
 from textual.message import Message
 from textual.widgets import Input
@@ -27,7 +28,7 @@ class DraftGeneration(BaseScreen):
     class Partial(Message):
         def __init__(self, update):
             super().__init__()
-            self.update = update  # a tui.streaming.StreamUpdate (a copy: the stream goes on)
+            self.update = update  # a tui.streaming.StreamUpdate
 
     class Finished(Message):
         def __init__(self, result, case_id: int | None = None):
@@ -96,13 +97,11 @@ class DraftGeneration(BaseScreen):
 
     @work(thread=True, group="generate")
     def _generate_worker(self, req, cancel: threading.Event, case_id: int | None = None) -> None:
-        from dataclasses import replace
-
         from legalprompt.engine.worker import WorkerDied
         from legalprompt.tui.streaming import stream_request
 
         def on_update(update):
-            self.post_message(self.Partial(replace(update)))
+            self.post_message(self.Partial(update))
 
         try:
             result = stream_request(self.app.drafts, req, cancel, on_update, prefill_spans=self._prefill_spans)
@@ -133,21 +132,20 @@ class DraftGeneration(BaseScreen):
         from legalprompt.tui.app import LastAnswer
 
         self._end_generation()
+        self.notify(msg.message, title="O motor parou", severity="error", timeout=30)
         if msg.case_id != self.case_id:
-            return  # another case is on screen now: the partial answer is in the history
+            return  # another case is on screen now; the partial answer is in the history
         self.last_result = None
         if msg.partial:
-            self.answer.show(msg.partial, self._display_prefill_len, self.answer.citations,
-                             prefill_spans=list(self._prefill_spans))
+            self.pane.partial(msg.partial, self._display_prefill_len, None, list(self._prefill_spans))
         self.pane.title("Resposta — o motor parou; resposta parcial guardada no histórico (F5 gera de novo)")
         self.status.set_activity("motor parou" + (f" · histórico #{msg.run_id} (interrompida)" if msg.run_id else ""))
-        self.notify(msg.message, title="O motor parou", severity="error", timeout=30)
         if msg.partial:
             self.app.last_answer = LastAnswer(
                 text=msg.partial, prefill=msg.partial[: self._display_prefill_len], template=self.template_name(),
                 model=self.app.drafts.info.get("name", "") if self.app.drafts else "", seed=None,
                 run_id=msg.run_id, status="interrupted", citations=list(self.answer.citations),
-                case_id=self.case_id, document=self.case.label)
+                stop_reason="cancelled", case_id=self.case_id, document=self.case.label)
 
     def _end_generation(self) -> None:
         self.generating = False
@@ -172,13 +170,12 @@ class DraftGeneration(BaseScreen):
         self.last_result = r
         d = r.done
         citations = self.pane.finished(r, self._display_prefill_len, list(self._prefill_spans))
-        from legalprompt.tui.streaming import seconds
-
-        first = f" · primeiro token em {seconds(d.timings.time_to_first_token_s)}" if d.usage.completion_tokens else ""
+        first = (f" · primeiro token em {br_num(d.timings.time_to_first_token_s)} s"
+                 if d.usage.completion_tokens else "")
         self.status.set_activity(
-            f"{br_num(d.timings.generation_tokens_per_s)} tokens/s · {br_int(d.usage.completion_tokens)} gerados"
-            f"{first} · prompt {br_int(d.usage.prompt_tokens)} ({br_int(d.usage.cached_prompt_tokens)} "
-            f"reaproveitados) · semente {d.seed} · histórico #{r.run_id}")
+            f"{br_num(d.timings.generation_tokens_per_s)} tokens/s · {br_int(d.usage.completion_tokens)} gerados · "
+            f"prompt {br_int(d.usage.prompt_tokens)} ({br_int(d.usage.cached_prompt_tokens)} reaproveitados){first} · "
+            f"semente {d.seed} · histórico #{r.run_id}")
         self.app.last_answer = LastAnswer(
             text=d.output, prefill=d.prefill[: self._display_prefill_len], template=r.template,
             model=self.app.drafts.info.get("name", "") if self.app.drafts else "", seed=d.seed, run_id=r.run_id,
