@@ -127,14 +127,18 @@ def test_redacao_interrompida(snap_compare, size):
 
 
 def test_redacao_motor_parou(snap_compare, size):
-    """The engine process died mid-answer: the partial answer stays, the status says what happened."""
+    """The engine process died mid-answer: the partial answer stays, the title and status say what happened
+    (the real handler of the Died message, with the message a SIGKILL gives)."""
     async def before(pilot):
+        from legalprompt.tui.screens.draft import DraftScreen
+
         await _doc_loaded(pilot)
         d = pilot.app.draft_screen
-        d.pane.partial(ANSWERS["verificada"][:60], len(PREFILL), None, [])
-        d.pane.title("Resposta — o motor parou (parcial guardada como interrompida)")
-        pilot.app.model_message = "o motor do modelo parou (sinal SIGKILL: memória esgotada?); F5 inicia outro"
-        pilot.app.model_status = "error"
+        d.generating = True
+        d._display_prefill_len = len(PREFILL)
+        d.on_draft_generation_died(DraftScreen.Died(
+            "o motor do modelo parou (sinal SIGKILL: provavelmente memória esgotada). F5 inicia outro motor.",
+            ANSWERS["verificada"][:60], 12, d.case_id))
         await _freeze(pilot)
 
     assert snap_compare(_app(), terminal_size=size, run_before=before)
