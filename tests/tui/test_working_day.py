@@ -290,3 +290,28 @@ async def test_picker_opens_the_highlighted_file_with_the_button_and_a_recent_on
         await pilot.press("enter")
         await wait_until(pilot, lambda: "Fulano" in d.document_text(), "the recent file")
         assert "caso-a.txt" in str(d.query_one("#doc-title").render())
+
+
+async def test_pasting_another_text_over_the_document_after_an_answer_is_flagged_and_warned_on_export():
+    """Select-all and paste another case over the document: the answer is marked as drafted on another text,
+    and the export dialog says so (drafting again, F5, is the way out)."""
+    from legalprompt.tui.app import LastAnswer
+    from legalprompt.tui.screens.export import ExportScreen
+
+    app = LegalPromptApp(document=EXAMPLE, load_model=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        d = app.draft_screen
+        await wait_until(pilot, lambda: "Maria" in d.document_text(), "document")
+        app.last_answer = LastAnswer(text="DIREITO CIVIL. RECURSO. Resposta.", prefill="", template="ementa",
+                                     model="m", seed=1, run_id=None, status="ok", citations=[],
+                                     case_id=app.case.id, document=app.case.label, document_text=d.document_text())
+        box = d.query_one("#document", TextArea)
+        box.focus()
+        await pilot.press("ctrl+a")
+        box.replace("Outro caso: Joana contra Seguradora Z.", *box.selection)  # what a paste does
+        await pilot.pause()
+        assert app.last_answer.document_edited
+        assert "documento alterado" in str(d.query_one("#answer-title").render())
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), "export dialog")
+        assert "alterado depois desta resposta" in str(app.screen.query_one("#export-warnings").render())

@@ -24,6 +24,7 @@ class DraftGeneration(BaseScreen):
     last_result = None
     _cancel: threading.Event | None = None
     _display_prefill_len = 0
+    _answer_document: str | None = None  # the document text of the last request
 
     class Partial(Message):
         def __init__(self, update):
@@ -73,6 +74,7 @@ class DraftGeneration(BaseScreen):
         restart = "" if self.app.drafts.alive else " (iniciando um motor novo)"
         self.pane.reset(f"Resposta — gerando…{restart} (Esc para parar)")
         self.status.set_activity("gerando" + restart)
+        self._answer_document = req.document
         self._generate_worker(req, self._cancel, self.case_id)
 
     def action_stop(self) -> None:
@@ -145,7 +147,8 @@ class DraftGeneration(BaseScreen):
                 text=msg.partial, prefill=msg.partial[: self._display_prefill_len], template=self.template_name(),
                 model=self.app.drafts.info.get("name", "") if self.app.drafts else "", seed=None,
                 run_id=msg.run_id, status="interrupted", citations=list(self.answer.citations),
-                stop_reason="cancelled", case_id=self.case_id, document=self.case.label)
+                stop_reason="cancelled", case_id=self.case_id, document=self.case.label,
+                document_text=self._answer_document)
 
     def _end_generation(self) -> None:
         self.generating = False
@@ -180,7 +183,7 @@ class DraftGeneration(BaseScreen):
             text=d.output, prefill=d.prefill[: self._display_prefill_len], template=r.template,
             model=self.app.drafts.info.get("name", "") if self.app.drafts else "", seed=d.seed, run_id=r.run_id,
             status=r.status, citations=citations, stop_reason=d.stop_reason, case_id=self.case_id,
-            document=self.case.label)
+            document=self.case.label, document_text=self._answer_document)
 
     def show_findings(self, shape: dict | None) -> None:
         self.pane.show_findings(shape)
