@@ -76,9 +76,10 @@ def _citations(answer: str, document: str) -> list[dict]:
 
 
 def _result(output: str, citations: list[dict], status: str = "ok", stop_reason: str = "eos", shape=None):
-    """The parts of a DraftSummary the answer pane shows."""
+    """The parts of a DraftResult the answer pane shows."""
     return SimpleNamespace(
-        status=status, citations={"citations": citations}, shape=shape, shape_ok=None, citation_mode="anchored",
+        status=status, citations={"citations": citations}, shape=shape, shape_ok=None,
+        citation_mode="anchored",
         done=SimpleNamespace(output=output, stop_reason=stop_reason))
 
 
@@ -127,14 +128,17 @@ def test_redacao_interrompida(snap_compare, size):
 
 
 def test_redacao_motor_parou(snap_compare, size):
-    """The engine process died mid-answer: the partial answer stays, the status says what happened."""
+    """The engine process died mid-answer: the partial answer stays, the title and status say what happened."""
     async def before(pilot):
+        from legalprompt.tui.screens.draft import DraftScreen
+
         await _doc_loaded(pilot)
         d = pilot.app.draft_screen
-        d.pane.partial(ANSWERS["verificada"][:60], len(PREFILL), None, [])
-        d.pane.title("Resposta — o motor parou (parcial guardada como interrompida)")
-        pilot.app.model_message = "o motor do modelo parou (sinal SIGKILL: memória esgotada?); F5 inicia outro"
-        pilot.app.model_status = "error"
+        d.generating = True
+        d._display_prefill_len = len(PREFILL)
+        d.on_draft_generation_died(DraftScreen.Died(
+            "o motor do modelo parou (sinal SIGKILL: provavelmente memória esgotada). F5 inicia outro motor.",
+            ANSWERS["verificada"][:60], 12, d.case_id))
         await _freeze(pilot)
 
     assert snap_compare(_app(), terminal_size=size, run_before=before)

@@ -234,3 +234,25 @@ async def test_reopen_a_run_from_the_history_with_its_document_and_inputs(engine
         assert d.query_one("#input-classe", Input).value == "apelação cível"
         assert again.done.seed == 13 and again.done.output == first.done.output
         assert History().get(again.run_id).inputs == {"classe": "apelação cível"}
+
+
+async def test_notifications_do_not_cover_the_citations_panel_and_the_status_shows_speed_first():
+    from textual.widgets._toast import Toast
+
+    app = LegalPromptApp(document=EXAMPLE, load_model=False)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        d = app.draft_screen
+        await wait_until(pilot, lambda: "Maria" in d.document_text(), "document")
+        app.notify("uma mensagem longa o bastante para ocupar a largura de um aviso inteiro", timeout=30)
+        await wait_until(pilot, lambda: app.screen.query(Toast), "toast")
+        citations = d.query_one("#citations").region
+        answer = d.query_one("#answer").region
+        for toast in app.screen.query(Toast):
+            assert not toast.region.overlaps(citations), (toast.region, citations)
+            assert not toast.region.overlaps(answer), (toast.region, answer)
+        d.status.set_activity("38,9 tokens/s · 24 gerados · prompt 346 (0 reaproveitados) · semente 7")
+        app.model_message = "gemma3-270m · contexto 4.096 · 4 threads · CPU · carregado em 1,2 s"
+        d.status.set_activity(d.status.activity)
+        await pilot.pause()
+        shown = "".join(s.text for s in d.status.render_lines(d.status.region.reset_offset)[0])
+        assert "38,9 tokens/s" in shown

@@ -51,9 +51,9 @@ class CompareScreen(BaseScreen):
         yield self.nav()
         with Horizontal(id="compare-controls", classes="field-row"):
             yield Label("Comparar", classes="field-label-short")
-            yield Select([("sem e com início da resposta", "prefill"), ("dois templates", "templates")], value="prefill",
+            yield Select([("sem/com início da resposta", "prefill"), ("dois templates", "templates")], value="prefill",
                          allow_blank=False, id="compare-mode", compact=True)
-            yield Label("Template B", classes="field-label")
+            yield Label("Template B", classes="field-label-short")
             names = template_names()
             yield Select([(n, n) for n in names], value="resumo" if "resumo" in names else Select.NULL,
                          allow_blank=True, prompt="escolha", id="compare-template-b", compact=True,
@@ -94,7 +94,8 @@ class CompareScreen(BaseScreen):
         self.action_compare()
 
     def action_stop(self) -> None:
-        """Esc: the engine stops between prompt batches or tokens, or is killed if busy longer (see DraftWorker)."""
+        """Esc: closes an open menu first; else the engine stops between prompt batches or tokens, or is killed
+        if busy longer (see DraftWorker)."""
         if self.close_open_menu():
             return
         if self._cancel is not None and not self._cancel.is_set():

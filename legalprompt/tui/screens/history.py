@@ -168,8 +168,11 @@ class HistoryScreen(BaseScreen):
     async def _rerun(self, r, plan: "RerunPlan") -> None:
         draft = self.app.draft_screen
         self.app.switch_mode("redacao")
-        if plan.path:  # the run's own file (unchanged, or changed and confirmed): it becomes the case
-            draft.set_document(plan.text, plan.path, plan.path)
+        case = self.app.case
+        path = str(Path(plan.path).resolve()) if plan.path else None
+        if path and (case.path, case.text) != (path, plan.text):
+            # the run's own file (unchanged, or changed and confirmed) becomes the case, unless it is open
+            draft.set_document(plan.text, path, path)
         await draft.load_run(r)
         draft.call_after_refresh(draft.action_generate)
 
