@@ -78,7 +78,7 @@ def cli_run(args, env: dict) -> dict:
         raise SystemExit(p.stderr[-800:])
     out = json.loads(p.stdout)
     return {"tps": out["timings"]["generation_tokens_per_s"], "tokens": out["usage"]["completion_tokens"],
-            "output": out["output"]}
+            "output": out["output"], "threads": out["timings"].get("threads")}
 
 
 async def app_run(args, settings, engine=None, presses: int = 0) -> dict:
@@ -124,7 +124,8 @@ async def app_run(args, settings, engine=None, presses: int = 0) -> dict:
             await asyncio.sleep(0.02)
         out["gen_handled"], out["gen_painted"] = list(app.handled), list(app.painted)
         done = d.last_result.done
-        out.update(tps=done.timings.generation_tokens_per_s, tokens=done.usage.completion_tokens, output=done.output)
+        out.update(tps=done.timings.generation_tokens_per_s, tokens=done.usage.completion_tokens, output=done.output,
+                   threads=done.timings.threads)
     return out
 
 
@@ -179,7 +180,8 @@ def main() -> int:
         extra = f"  app process CPU {100 * row['app']['app_cpu']:.0f}% of a core"
         extra += (f"  in-process {row['app in-process']['tps']:6.1f} "
                  f"({row['app in-process']['tps'] / row['run']['tps']:.2f}x)" if engine is not None else "")
-        print(f"pair {i + 1}: run {row['run']['tps']:6.1f} tok/s  app {row['app']['tps']:6.1f} tok/s  "
+        print(f"pair {i + 1}: run {row['run']['tps']:6.1f} tok/s ({row['run']['threads']} threads)  "
+              f"app {row['app']['tps']:6.1f} tok/s ({row['app']['threads']} threads)  "
               f"ratio {row['app']['tps'] / row['run']['tps']:.2f}  same answer: {same}{extra}  "
               f"(load {loadavg():.1f})", flush=True)
         rows.append(row)

@@ -402,6 +402,12 @@ class Engine:
         with self._lock:
             yield from self._generate_locked(tokens, params, cancel, prefill, special_text, guard)
 
+    def count_cpu_as_own(self, pid: int) -> None:
+        """The thread choice counts `pid`'s CPU time as this engine's own (an engine process's front end)."""
+        from legalprompt.engine.threads import CpuLook
+
+        self._cpu_look = CpuLook(also_own=(*self._cpu_look.also_own, pid))
+
     def fit_threads(self) -> int:
         """Before a request: with automatic threads, use only the cores other processes leave free. One look
         serves the generations that follow within a few seconds (a staged draft's sections, --thinking's two

@@ -28,13 +28,17 @@ def _cpu_times() -> tuple[int, int] | None:
     return sum(vals) - free, sum(vals)
 
 
-def _own_jiffies() -> int:
-    try:
-        with open("/proc/self/stat") as f:
-            parts = f.read().rsplit(")", 1)[1].split()
-        return int(parts[11]) + int(parts[12])  # utime + stime
-    except (OSError, IndexError, ValueError):
-        return 0
+def _own_jiffies(pids: tuple[int, ...] = ()) -> int:
+    """CPU time (utime + stime, jiffies) of this process and of `pids` (gone ones count 0)."""
+    total = 0
+    for pid in ("self", *pids):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                parts = f.read().rsplit(")", 1)[1].split()
+            total += int(parts[11]) + int(parts[12])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
 
 
 class CpuLook:
@@ -44,15 +48,20 @@ class CpuLook:
     preparation are the sample window, so the request waits for nothing. Our own CPU time in the window is
     subtracted, so loading the model does not count as another process. A reading restarts the window; a
     window older than `max_age` says little about now and is taken again (then the request waits `min_window`).
+
+    `also_own`: processes whose CPU time counts as ours, not as another program's: the front end of an engine
+    process (the TUI drives the request it serves, and its redraws are brief; taking a thread for them would
+    halve the generation's speed).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, also_own: tuple[int, ...] = ()) -> None:
+        self.also_own = tuple(also_own)
         self._restart()
 
     def _restart(self) -> None:
         self._t = time.monotonic()
         self._a = _cpu_times()
-        self._own = _own_jiffies()
+        self._own = _own_jiffies(self.also_own)
 
     def busy_elsewhere(self, min_window: float = SAMPLE_S, max_age: float = 3.0) -> float | None:
         """Cores kept busy by other processes since the window started (ours excluded), or None if unknown."""

@@ -125,6 +125,8 @@ def _serve(conn, cancel, settings_data: dict, log_path: str | None = None) -> No
     except LegalPromptError as exc:
         conn.send(("error", exc.message))
         return
+    # The front end's CPU (its redraws while we generate) is not another program's: it must not cost a thread.
+    engine.count_cpu_as_own(os.getppid())
     engine.on_prompt_progress = lambda done, total, reused: conn.send(("progress", (done, total, reused)))
     conn.send(("ready", engine.info(), list(engine.warnings)))
     while True:

@@ -54,7 +54,7 @@ def test_own_work_does_not_take_a_core(monkeypatch, tmp_path):
 
     stat = tmp_path / "stat"
     own = [0]
-    monkeypatch.setattr(threads, "_own_jiffies", lambda: own[0])
+    monkeypatch.setattr(threads, "_own_jiffies", lambda pids=(): own[0])
     monkeypatch.setattr(threads.os, "cpu_count", lambda: 2)
     real_open = open
 
@@ -87,7 +87,7 @@ def test_look_waits_for_a_short_or_stale_window(monkeypatch):
     slept = []
     monkeypatch.setattr(threads.time, "sleep", lambda s: (slept.append(round(s, 3)), clock.__setitem__(0, clock[0] + s)))
     monkeypatch.setattr(threads, "_cpu_times", lambda: (int(clock[0] * 100), int(clock[0] * 200)))
-    monkeypatch.setattr(threads, "_own_jiffies", lambda: 0)
+    monkeypatch.setattr(threads, "_own_jiffies", lambda pids=(): 0)
     monkeypatch.setattr(threads.os, "cpu_count", lambda: 2)
     look = threads.CpuLook()
     clock[0] += 0.04
@@ -96,3 +96,22 @@ def test_look_waits_for_a_short_or_stale_window(monkeypatch):
     clock[0] += 60                                       # an idle TUI: the window is stale, take a new one
     look.busy_elsewhere()
     assert slept == [0.06, 0.1]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/stat"), reason="needs Linux")
+def test_a_front_end_process_counts_as_our_own_time():
+    """An engine process counts its front end's CPU time as its own (the TUI's redraws must not cost a thread)."""
+    from legalprompt.engine import threads
+
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        deadline = time.monotonic() + 30
+        while threads._own_jiffies((spinner.pid,)) - threads._own_jiffies() <= 0:
+            assert time.monotonic() < deadline, "the spinner never ran"
+            time.sleep(0.05)
+        look = threads.CpuLook(also_own=(spinner.pid,))
+        assert look.also_own == (spinner.pid,) and look._own >= threads._own_jiffies() + 1
+    finally:
+        spinner.kill()
+        spinner.wait()
+    assert threads._own_jiffies((spinner.pid,)) == threads._own_jiffies()  # a process gone counts nothing

@@ -117,3 +117,19 @@ def test_next_tokens_from_the_engine_process(worker, smol):
     there = worker.next_tokens(text, top_k=5)
     assert [c.id for c in there][:3] == [c.id for c in here][:3]
     assert all(0 < c.prob <= 1 for c in there)
+
+
+def test_a_segfault_is_named_with_what_to_do_and_the_engine_output_goes_to_its_log(tmp_path):
+    settings, _ = load_settings({"model": "smollm2-135m", "n_ctx": 2048, "threads": 1})
+    log = tmp_path / "motor.log"
+    w = DraftWorker(settings, log_path=log)
+    try:
+        with pytest.raises(WorkerDied) as died:
+            for ev in w.draft(LONG):
+                if ev.kind == "text":
+                    os.kill(w.pid, signal.SIGSEGV)
+        assert died.value.signal_name == "SIGSEGV"
+        assert "legalprompt doctor" in died.value.message and str(log) in died.value.message
+        assert log.exists()  # the child's stdout and stderr went there, not to the caller's terminal
+    finally:
+        w.close()
