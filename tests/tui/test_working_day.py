@@ -315,3 +315,34 @@ async def test_pasting_another_text_over_the_document_after_an_answer_is_flagged
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), "export dialog")
         assert "alterado depois desta resposta" in str(app.screen.query_one("#export-warnings").render())
+
+
+async def test_export_folder_is_chosen_in_a_folder_tree_and_the_dialog_says_where_it_wrote(tmp_path):
+    from legalprompt.tui.app import LastAnswer
+    from legalprompt.tui.screens.choose_folder import ChooseFolderScreen
+    from legalprompt.tui.screens.export import ExportScreen
+
+    out = tmp_path / "saidas"
+    (out / "cliente").mkdir(parents=True)
+    app = LegalPromptApp(load_model=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.draft_screen is not None, "draft")
+        app.last_answer = LastAnswer(text="EMENTA: DIREITO.", prefill="", template="ementa", model="m", seed=1,
+                                     run_id=None, status="ok", citations=[], case_id=app.case.id)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), "export")
+        export = app.screen
+        export.query_one("#export-folder", Input).value = str(out)
+        await pilot.click("#export-choose")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseFolderScreen), "folder tree")
+        tree = app.screen.query_one("#folder-tree")
+        await wait_until(pilot, lambda: len(tree.root.children) == 1, "listing", timeout=60)
+        tree.move_cursor(tree.root.children[0])
+        await pilot.click("#folder-ok")
+        await wait_until(pilot, lambda: app.screen is export, "back to export")
+        assert export.query_one("#export-folder", Input).value == str(out / "cliente")
+        export.query_one("#export-path", Input).value = "ementa"
+        await pilot.click("#export-md")
+        await pilot.pause()
+        assert (out / "cliente" / "ementa.md").is_file()
+        assert str((out / "cliente" / "ementa.md").resolve()) in str(export.query_one("#export-result").render())
