@@ -102,6 +102,7 @@ def test_a_decoder_failure_is_recorded_with_its_message():
 def test_unicode_split_across_byte_pieces_arrives_whole():
     r = Drafter(FakeDecoder(" ação, ênfase e petição.", byte_pieces=True), Settings()).run(_req())
     assert r.output == "Resumo: ação, ênfase e petição." and "\ufffd" not in r.output
+    assert r.done.usage.completion_tokens == 4  # four words, however many bytes each
 
 
 class _RemoteLike(FakeDecoder):
