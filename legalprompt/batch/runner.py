@@ -198,7 +198,7 @@ class _SerialBackend(_LocalBase):
             d = result.done
             return [(tag, GenOutput(d.output, d.generated, d.stop_reason, d.usage.prompt_tokens,
                                     d.usage.completion_tokens, d.usage.cached_prompt_tokens, d.timings.total_s,
-                                    result.run_id, result.citations))]
+                                    result.run_id, result.citations.to_dict() if result.citations else None))]
         except LegalPromptError as exc:
             return [(tag, exc)]
 
@@ -394,7 +394,8 @@ class BatchRunner:
             {self.template.meta.document_input: "x", **opts.template_inputs}, opts.prefill)
         self.job = job_key(template=self.template.name, template_sha=self.template.sha256,
                            prefill=self.prefill, inputs=opts.template_inputs,
-                           params={k: v for k, v in self.params.__dict__.items()}, model=self.backend.model_id)
+                           params={k: v for k, v in self.params.__dict__.items()}, model=self.backend.model_id,
+                           citation_mode=self.citation_mode)
 
     def _on_tokens(self, n: int) -> None:
         if self.progress is not None:
@@ -608,7 +609,7 @@ class BatchRunner:
         if self.opts.check_citations and citations is None:
             from legalprompt.drafting import Drafter
 
-            citations = Drafter.check_citations(final.output, st.text)
+            citations = Drafter.check_citations(final.output, st.text).to_dict()
         flagged = count_flagged(citations)
         shape = self.template.shape_verdict(final.output, sources=[st.text])  # same verdict as run/compare/history
         atomic_write_text(st.output_path, self._render_output(st, final, citations, shape))

@@ -10,14 +10,18 @@ Verdicts (one per citation):
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import math
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from legalprompt.citations import tables
 from legalprompt.citations.extract import extract
 from legalprompt.citations.models import Citation, CheckedCitation, CheckReport, DateRef, Reason, Verdict
 from legalprompt.citations.patterns import fold_key
+from legalprompt.citations.quotes import check_quotes, padded
 
 _KIND_LABEL = {"lei": "Lei", "lei_complementar": "Lei Complementar", "decreto_lei": "Decreto-Lei",
                "emenda_constitucional": "Emenda Constitucional", "medida_provisoria": "Medida Provisória",
@@ -502,11 +506,16 @@ def citation_keys(c: Citation) -> set[str]:
 
 
 class SourceIndex:
+    """What a check needs of the source documents, built once per set of documents (`source_index`):
+    the identities of their citations, their folded text, and their text normalised for quotations."""
+
     def __init__(self, sources: Iterable[str]):
         self.keys: set[str] = set()
         self.folded: list[str] = []
+        self.quote_texts: list[str] = []
         for s in sources:
             self.folded.append(fold_key(s))
+            self.quote_texts.append(padded(s))
             for c in extract(s):
                 ks = citation_keys(c)
                 self.keys |= ks
@@ -564,16 +573,47 @@ def check_citation(c: Citation, today: _dt.date, index: SourceIndex | None = Non
     return CheckedCitation(c, verdict, in_sources, reasons, checks)
 
 
-def check_text(text: str, sources: list[str] | None = None, today: _dt.date | None = None) -> CheckReport:
-    """Extract every citation of `text` and give each a verdict.
+_INDEX_CACHE: OrderedDict[str, SourceIndex] = OrderedDict()
+_INDEX_LOCK = threading.Lock()
 
-    `sources`: texts of the documents the answer was based on (None: no source check, in_sources is
-    None). `today`: the date that counts as "now" for future-date checks (default: the real today)."""
+
+def source_index(sources: Iterable[str]) -> SourceIndex:
+    """The index of `sources`, built once per set of texts and kept for the next checks (the TUI checks
+    a streaming answer every 0.5 s against the same document); the last 16 sets are kept."""
+    texts = list(sources)
+    h = hashlib.sha256()
+    for t in texts:
+        h.update(t.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    key = h.hexdigest()
+    with _INDEX_LOCK:
+        hit = _INDEX_CACHE.get(key)
+        if hit is not None:
+            _INDEX_CACHE.move_to_end(key)
+            return hit
+    index = SourceIndex(texts)
+    with _INDEX_LOCK:
+        _INDEX_CACHE[key] = index
+        while len(_INDEX_CACHE) > 16:
+            _INDEX_CACHE.popitem(last=False)
+    return index
+
+
+def check_text(text: str, sources: list[str] | SourceIndex | None = None, today: _dt.date | None = None) -> CheckReport:
+    """Extract every citation and quotation of `text` and give each a verdict.
+
+    `sources`: texts of the documents the answer was based on, or their `SourceIndex` (None: no source
+    check, in_sources and found are None). `today`: the date that counts as "now" for future-date
+    checks (default: the real today)."""
     today = today or _dt.date.today()
-    index = SourceIndex(sources) if sources is not None else None
+    if sources is None or isinstance(sources, SourceIndex):
+        index = sources
+    else:
+        index = source_index(sources)
     cits = extract(text)
     resolve_locality(cits)
-    return CheckReport(text, [check_citation(c, today, index) for c in cits])
+    quotes = check_quotes(text, index.quote_texts if index is not None else None)
+    return CheckReport(text, [check_citation(c, today, index) for c in cits], quotes)
 
 
 def resolve_locality(cits: list[Citation]) -> None:

@@ -44,6 +44,7 @@ METRIC_ROWS: list[tuple[str, Callable[[dict], str]]] = [
     ("Citações na resposta", lambda m: _num(m["citations"])),
     ("Citações IMPOSSÍVEIS (INCONSISTENT)", lambda m: _num(m["inconsistent"])),
     ("Citações que não estão no documento", lambda m: _num(m["not_in_sources"])),
+    ("Trechos entre aspas que não estão no documento", lambda m: _num(m.get("quotes_not_found"))),
     ("Citações verificadas", lambda m: _num(m["verified"])),
     ("Concordância entre amostras (0–1)", lambda m: _num(m["agreement"])),
     ("Tamanho médio (palavras)", lambda m: _num(m["mean_words"], 1)),

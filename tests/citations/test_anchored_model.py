@@ -38,10 +38,10 @@ def draft(drafter, prefill, seed, mode="anchored"):
 
 
 def invented(output: str, after: int) -> list[str]:
-    """Citations that start after `after` and are neither in the source nor a table norm checked in range."""
+    """Citations that end after `after` and are not in the source (the anchored policy with a source: the
+    shipped tables' norms are not allowed either)."""
     rep = check_text(output, sources=[DOC])
-    return [c.text for c in rep.citations if c.end > after and not c.in_sources
-            and not (c.kind == "legislation" and c.verdict.value == "VERIFIED")]
+    return [c.text for c in rep.citations if c.end > after and not c.in_sources]
 
 
 @pytest.mark.parametrize("kind,prefill", [
@@ -68,3 +68,17 @@ def test_relator_is_a_name_from_the_source_or_none(drafter):
         assert name is None or "Nancy Andrighi".startswith(name.group(0)) or name.group(0).startswith("Nancy"), out
 
 
+
+
+def test_prefill_opening_a_quote_ends_with_source_text_or_leaves_it(drafter):
+    from legalprompt.citations.quotes import MIN_WORDS, fragments, found_in, padded, word_count
+
+    prefill = "Em síntese, a decisão afirma que “"
+    src = padded(DOC)
+    for seed in SEEDS:
+        out = draft(drafter, prefill, seed)
+        body = out[len(prefill):]
+        quoted = body.split("”", 1)[0]        # what the model put inside the quote, closed or not
+        assert word_count(quoted) < MIN_WORDS or found_in(fragments(quoted), src, open_end="”" not in body), out
+        rep = check_text(out, sources=[DOC])
+        assert rep.quotes_not_found == 0, out
