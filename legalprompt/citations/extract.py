@@ -172,6 +172,58 @@ def _scan(pattern: re.Pattern, text: str, wins: list[tuple[int, int]]):
         yield from pattern.finditer(text, s, e)
 
 
+class Triggers:
+    """Where each family of patterns may start, found in one pass over the lower-cased text: the first
+    words of every head in the pattern data (patterns.json: norm kinds, case classes, incidents, named
+    norms, "triggers"), and the starts of digit runs for the number-first patterns (CNJ, old TRF, TJDFT).
+    Every pattern starts at a word start with one of its first words, so trying it only there finds
+    what scanning the whole text would, and a page of prose costs one regex pass."""
+
+    def __init__(self, text: str):
+        C = compiled()
+        self.at: dict[str, list[int]] = {f: [] for f in ("norm", "case", "named", "provision", "sumula", "tema")}
+        low = text.lower()
+        self.ok = len(low) == len(text)         # lower() keeps offsets for every character legal text has
+        if self.ok:
+            at = self.at
+            for m in C.triggers.finditer(low):
+                for f in C.families(m.group(0)):
+                    at[f].append(m.start())
+        # number-first patterns, by the digit run they start with: CNJ "NNNNNNN-DD." (1-7 digits, a
+        # dash), old TRF "AAAA.NN." (4 digits, a dot), TJDFT "AAAANNNNNNNNNN" + letters (14 digits)
+        cnj, trf, tjdft = [], [], []
+        for m in _DIGIT_RUN.finditer(text):
+            s, e = m.span()
+            n = e - s
+            if n <= 7 and (text.startswith("-", e) or text.startswith(" -", e)):
+                cnj.append(s)
+            elif n == 4 and text.startswith(".", e):
+                trf.append(s)
+            elif n == 14:
+                tjdft.append(s)
+        self.at.update(cnj=cnj, old_trf=trf, tjdft=tjdft)
+
+
+def _at(pattern: re.Pattern, text: str, starts: list[int]):
+    """pattern.finditer(text), tried only at `starts` (sorted): the same non-overlapping matches."""
+    last = -1
+    for p in starts:
+        if p < last:
+            continue
+        m = pattern.match(text, p)
+        if m:
+            last = m.end()
+            yield m
+
+
+def _find(pattern: re.Pattern, text: str, wins, trig: Triggers | None, family: str):
+    if trig is not None and trig.ok:
+        return _at(pattern, text, trig.at[family])
+    if family == "named":
+        return pattern.finditer(text)
+    return _scan(pattern, text, wins)
+
+
 # --------------------------------------------------------------------------- legislation
 
 def _plural(text: str, start: int, end: int) -> bool:
@@ -324,12 +376,12 @@ def _parse_chain(text: str, pos: int, limit: int) -> tuple[int, list[str], int] 
     return last_end, articles, pos
 
 
-def _legislation(text: str, wins: list[tuple[int, int]]) -> list[Citation]:
+def _legislation(text: str, wins: list[tuple[int, int]], trig: Triggers | None = None) -> list[Citation]:
     C = compiled()
     rx = _rx()
     out: list[Citation] = []
     n = len(text)
-    for m in _scan(C.numbered, text, wins):
+    for m in _find(C.numbered, text, wins, trig, "norm"):
         c = _norm_from_numbered(m, text)
         out.append(c)
         pos = m.end()
@@ -349,11 +401,11 @@ def _legislation(text: str, wins: list[tuple[int, int]]) -> list[Citation]:
             if last.norm_kind and not last.local:
                 last.norm_key = f"{last.norm_kind}:{last.norm_number}"
             pos = lm.end()
-    for m in C.named.finditer(text):
+    for m in _find(C.named, text, wins, trig, "named"):
         out.append(_norm_from_named(m))
     # provision chains, attached to the norm that follows them
     covered = -1          # triggers inside a chain already walked start no new walk (keeps it linear)
-    for t in _scan(rx["prov_trigger"], text, wins):
+    for t in _find(rx["prov_trigger"], text, wins, trig, "provision"):
         start = t.start()
         if start < covered:
             continue
@@ -402,11 +454,11 @@ def _cnj_normal(s: str) -> str | None:
 _CNJ_FORMAT = re.compile(r"\d{1,7}\s?-\s?\d{2}\.\d{4}\.\d\.\d{2}\.\d{4}$|\d{20}$")
 
 
-def _cases(text: str, wins: list[tuple[int, int]]) -> list[Citation]:
+def _cases(text: str, wins: list[tuple[int, int]], trig: Triggers | None = None) -> list[Citation]:
     C = compiled()
     rx = _rx()
     out: list[Citation] = []
-    for m in _scan(C.case_core, text, wins):
+    for m in _find(C.case_core, text, wins, trig, "case"):
         cls_text = m.group("cls")
         entry = C.class_lookup.get(fold_key(cls_text)) or {}
         num = m.group("cnum")
@@ -435,15 +487,15 @@ def _cases(text: str, wins: list[tuple[int, int]]) -> list[Citation]:
                 out.append(Citation(kind="case", text=text[s0:lm.end()], start=s0, end=lm.end(), case_class=c.case_class,
                                     court=c.court, number=lm.group("num"), uf=lm.group("uf")))
                 pos = lm.end()
-    for m in _scan(rx["old_trf"], text, wins):
+    for m in _find(rx["old_trf"], text, wins, trig, "old_trf"):
         out.append(Citation(kind="case", text=m.group(0), start=m.start(), end=m.end(), number=m.group(0)))
-    for m in _scan(rx["tjdft"], text, wins):
+    for m in _find(rx["tjdft"], text, wins, trig, "tjdft"):
         out.append(Citation(kind="case", text=m.group(0), start=m.start(), end=m.end(), court="TJDFT",
                             case_class=m.group(0)[-3:], number=m.group(0)))
-    for m in _scan(rx["cnj"], text, wins):
+    for m in _find(rx["cnj"], text, wins, trig, "cnj"):
         out.append(Citation(kind="cnj", text=m.group(0), start=m.start(), end=m.end(), cnj=_cnj_normal(m.group(0)),
                             number=m.group(0)))
-    for m in _scan(rx["sumula"], text, wins):
+    for m in _find(rx["sumula"], text, wins, trig, "sumula"):
         sw = fold_key(m.group("sw") or "sv")
         court = None
         if m.group("sv") or "vinculante" in sw:
@@ -467,7 +519,7 @@ def _cases(text: str, wins: list[tuple[int, int]]) -> list[Citation]:
         nums = [_int_number(m.group("n1"))] + [_int_number(x) for x in re.findall(r"\d\.\d{3}|\d{1,4}", m.group("more") or "")]
         out.append(Citation(kind="sumula", text=m.group(0), start=m.start(), end=m.end(), court=court,
                             series=series, numbers=nums))
-    for m in _scan(rx["tema"], text, wins):
+    for m in _find(rx["tema"], text, wins, trig, "tema"):
         if not (m.group("pre") or m.group("q")):
             continue
         court = m.group("qc") or m.group("qc2")
@@ -567,12 +619,15 @@ def _merge_aliases(text: str, cits: list[Citation]) -> list[Citation]:
     return out
 
 
-def extract(text: str) -> list[Citation]:
-    """All citations in `text`, ordered by start, non-overlapping; offsets index `text` itself."""
+def extract(text: str, *, prefilter: bool = True) -> list[Citation]:
+    """All citations in `text`, ordered by start, non-overlapping; offsets index `text` itself.
+    `prefilter=False` scans the digit windows with every pattern instead of trying the patterns at
+    their trigger words (the same result, slower; kept to test the pre-filter against)."""
     if not isinstance(text, str):
         raise TypeError("extract() takes a str")
-    wins = digit_windows(text)
-    cands = _legislation(text, wins) + _cases(text, wins)
+    trig = Triggers(text) if prefilter else None
+    wins = [] if trig is not None and trig.ok else digit_windows(text)
+    cands = _legislation(text, wins, trig) + _cases(text, wins, trig)
     cands.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Citation] = []
     last_end = -1
