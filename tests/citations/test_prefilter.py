@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from legalprompt.citations.extract import Triggers, extract
+from legalprompt.citations.extract import extract
+from legalprompt.citations.prefilter import Triggers
 from legalprompt.citations.patterns import compiled, load_json
 
 HERE = Path(__file__).resolve().parent
@@ -64,3 +65,15 @@ def test_every_head_word_is_a_trigger():
     assert Triggers("Os autos do REsp 1.234/SP").at["case"] == [len("Os autos do ")]
     assert Triggers("O recurso foi provido").at["case"] == [len("O ")]       # "recurso", not "re"
     assert Triggers("Relatório").at["case"] == []                             # "re" inside a word starts nothing
+
+
+def test_walking_patterns_live_in_the_pattern_data():
+    import re
+
+    from legalprompt.citations.walk import walk_patterns
+
+    data = {k: v for k, v in load_json("patterns.json")["extract_patterns"].items() if not k.startswith("_")}
+    known = {"court", "num_sign", "wb", "ufs", "date_j", "date_p", "date_v"}
+    for name, rx in data.items():
+        assert set(re.findall(r"\{\{(\w+)\}\}", rx)) <= known, name
+    assert set(walk_patterns()) == set(data) and len(data) >= 15

@@ -1,0 +1,92 @@
+"""Where the patterns may match, found before they run: the literal pre-filter (`Triggers`: the first
+words of every head, from the pattern data, and the digit runs that start number-first patterns) and,
+as the fallback for the rare text whose lower case changes its length, the digit windows."""
+
+from __future__ import annotations
+
+import re
+
+from legalprompt.citations.patterns import compiled
+
+
+# Every pattern but the named norms needs a digit (a number, an article, a date) within a short reach:
+# the text is scanned once for digits and those patterns run only on the windows around them, so a
+# page of prose without numbers costs one pass of a one-character class. The reach covers the longest
+# head before a number ("Agravo Regimental nos Embargos de Declaração no Recurso Especial nº") and the
+# longest tail after one (a spelled-out date, a court's full name).
+_DIGIT_RUN = re.compile(r"\d+")
+_BEFORE, _AFTER = 240, 160
+
+
+def digit_windows(text: str) -> list[tuple[int, int]]:
+    wins: list[tuple[int, int]] = []
+    n = len(text)
+    s0 = e0 = -1
+    for m in _DIGIT_RUN.finditer(text):
+        s, e = m.start() - _BEFORE, m.end() + _AFTER
+        if s <= e0:
+            e0 = e
+            continue
+        if e0 >= 0:
+            wins.append((max(0, s0), min(n, e0)))
+        s0, e0 = s, e
+    if e0 >= 0:
+        wins.append((max(0, s0), min(n, e0)))
+    return wins
+
+
+def scan_windows(pattern: re.Pattern, text: str, wins: list[tuple[int, int]]):
+    for s, e in wins:
+        yield from pattern.finditer(text, s, e)
+
+
+class Triggers:
+    """Where each family of patterns may start, found in one pass over the lower-cased text: the first
+    words of every head in the pattern data (patterns.json: norm kinds, case classes, incidents, named
+    norms, "triggers"), and the starts of digit runs for the number-first patterns (CNJ, old TRF, TJDFT).
+    Every pattern starts at a word start with one of its first words, so trying it only there finds
+    what scanning the whole text would, and a page of prose costs one regex pass."""
+
+    def __init__(self, text: str):
+        C = compiled()
+        self.at: dict[str, list[int]] = {f: [] for f in ("norm", "case", "named", "provision", "sumula", "tema")}
+        low = text.lower()
+        self.ok = len(low) == len(text)         # lower() keeps offsets for every character legal text has
+        if self.ok:
+            at = self.at
+            for m in C.triggers.finditer(low):
+                for f in C.families(m.group(0)):
+                    at[f].append(m.start())
+        # number-first patterns, by the digit run they start with: CNJ "NNNNNNN-DD." (1-7 digits, a
+        # dash), old TRF "AAAA.NN." (4 digits, a dot), TJDFT "AAAANNNNNNNNNN" + letters (14 digits)
+        cnj, trf, tjdft = [], [], []
+        for m in _DIGIT_RUN.finditer(text):
+            s, e = m.span()
+            n = e - s
+            if n <= 7 and (text.startswith("-", e) or text.startswith(" -", e)):
+                cnj.append(s)
+            elif n == 4 and text.startswith(".", e):
+                trf.append(s)
+            elif n == 14:
+                tjdft.append(s)
+        self.at.update(cnj=cnj, old_trf=trf, tjdft=tjdft)
+
+
+def _at(pattern: re.Pattern, text: str, starts: list[int]):
+    """pattern.finditer(text), tried only at `starts` (sorted): the same non-overlapping matches."""
+    last = -1
+    for p in starts:
+        if p < last:
+            continue
+        m = pattern.match(text, p)
+        if m:
+            last = m.end()
+            yield m
+
+
+def find_at_triggers(pattern: re.Pattern, text: str, wins, trig: Triggers | None, family: str):
+    if trig is not None and trig.ok:
+        return _at(pattern, text, trig.at[family])
+    if family == "named":
+        return pattern.finditer(text)
+    return scan_windows(pattern, text, wins)
