@@ -138,7 +138,9 @@ class Compiled:
     ufs: frozenset
     alias_keys: dict[str, set[str]] = field(default_factory=dict)   # folded name -> every norm it can mean
     extra: dict = field(default_factory=dict)
-    triggers: re.Pattern | None = None        # the literal pre-filter: first words of every head (lower case)
+    triggers: re.Pattern | None = None        # the literal pre-filter: first words of every head that needs
+                                              # a number (lower case)
+    named_triggers: re.Pattern | None = None  # the same for the named norms ("Código Civil", "CDC")
     trigger_words: list[tuple[str, str]] = field(default_factory=list)   # (squeezed folded word, family)
     _families: dict[str, frozenset] = field(default_factory=dict)
 
@@ -327,8 +329,10 @@ def compiled() -> Compiled:
         "named": named_words + [_first_word(rx) for rx, _ in regex_names],
         "provision": tr["provision"], "sumula": tr["sumula"], "tema": tr["tema"],
     }
+    named_triggers, _ = trigger_regex({"named": families.pop("named")})
     triggers, trigger_words = trigger_regex(families)
     return Compiled(numbered=numbered, named=named, named_attach=named_attach, named_lookup=named_lookup,
                     named_regex_keys=named_regex_keys, kind_lookup=kind_lookup, case_core=case_core,
                     class_lookup=class_lookup, court_lookup=court_lookup, court_re=court_re, ufs=frozenset(ufs),
-                    alias_keys=alias_keys, triggers=triggers, trigger_words=trigger_words)
+                    alias_keys=alias_keys, triggers=triggers, trigger_words=trigger_words,
+                    named_triggers=named_triggers)

@@ -41,11 +41,12 @@ def scan_windows(pattern: re.Pattern, text: str, wins: list[tuple[int, int]]):
 
 
 class Triggers:
-    """Where each family of patterns may start, found in one pass over the lower-cased text: the first
-    words of every head in the pattern data (patterns.json: norm kinds, case classes, incidents, named
-    norms, "triggers"), and the starts of digit runs for the number-first patterns (CNJ, old TRF, TJDFT).
-    Every pattern starts at a word start with one of its first words, so trying it only there finds
-    what scanning the whole text would, and a page of prose costs one regex pass."""
+    """Where each family of patterns may start: the first words of every head in the pattern data
+    (patterns.json: norm kinds, case classes, incidents, named norms, "triggers"), found in the
+    lower-cased text, and the starts of digit runs for the number-first patterns (CNJ, old TRF, TJDFT).
+    Every pattern starts at a word start with one of its first words, so trying it only there finds what
+    scanning would. The patterns that need a number are looked for only inside the digit windows, so
+    "art. art. art." or a page of prose costs one pass; the named norms over the whole text."""
 
     def __init__(self, text: str):
         C = compiled()
@@ -54,9 +55,11 @@ class Triggers:
         self.ok = len(low) == len(text)         # lower() keeps offsets for every character legal text has
         if self.ok:
             at = self.at
-            for m in C.triggers.finditer(low):
-                for f in C.families(m.group(0)):
-                    at[f].append(m.start())
+            for s, e in digit_windows(text):
+                for m in C.triggers.finditer(low, s, e):
+                    for f in C.families(m.group(0)):
+                        at[f].append(m.start())
+            at["named"] = [m.start() for m in C.named_triggers.finditer(low)]
         # number-first patterns, by the digit run they start with: CNJ "NNNNNNN-DD." (1-7 digits, a
         # dash), old TRF "AAAA.NN." (4 digits, a dot), TJDFT "AAAANNNNNNNNNN" + letters (14 digits)
         cnj, trf, tjdft = [], [], []

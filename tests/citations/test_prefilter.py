@@ -63,8 +63,10 @@ def test_every_head_word_is_a_trigger():
     assert C.families("recurso") >= {"case"} and C.families("lei") >= {"norm"}
     assert C.families("súmula") == {"sumula"} and C.families("art") >= {"provision"}
     assert Triggers("Os autos do REsp 1.234/SP").at["case"] == [len("Os autos do ")]
-    assert Triggers("O recurso foi provido").at["case"] == [len("O ")]       # "recurso", not "re"
-    assert Triggers("Relatório").at["case"] == []                             # "re" inside a word starts nothing
+    assert Triggers("O recurso 12 foi provido").at["case"] == [len("O ")]    # "recurso", not "re"
+    assert Triggers("Relatório 12").at["case"] == []                          # "re" inside a word starts nothing
+    assert Triggers("O recurso foi provido").at["case"] == []                 # no number near: not looked for
+    assert Triggers("Pelo Código Civil.").at["named"] == [len("Pelo ")]       # named norms need no number
 
 
 def test_walking_patterns_live_in_the_pattern_data():
