@@ -14,25 +14,20 @@ from legalprompt.citations.patterns import compiled
 # page of prose without numbers costs one pass of a one-character class. The reach covers the longest
 # head before a number ("Agravo Regimental nos Embargos de Declaração no Recurso Especial nº") and the
 # longest tail after one (a spelled-out date, a court's full name).
-_DIGIT_RUN = re.compile(r"\d+")
 _BEFORE, _AFTER = 240, 160
+# a cluster of digit runs whose gaps are shorter than the two reaches together: one window (the classes
+# are disjoint, so a failed gap costs at most its length once)
+_DIGIT_CLUSTER = re.compile(r"\d+(?:\D{1,%d}\d+)*" % (_BEFORE + _AFTER))
+# the number-first patterns, by how their number starts: CNJ "NNNNNNN-DD." (1-7 digits, a dash), old
+# TRF "AAAA.NN." (4 digits, a dot), TJDFT "AAAANNNNNNNNNN" + letters (14 digits); a digit first, so the
+# regex engine skips to digits quickly, and the look-behind after it
+_NUMBER_FIRST = re.compile(r"\d(?<![\w.-]\d)(?:(?P<cnj>\d{0,6}(?=\s?-))|(?P<old_trf>\d{3}(?=\.))"
+                           r"|(?P<tjdft>\d{13}(?!\d)))")
 
 
 def digit_windows(text: str) -> list[tuple[int, int]]:
-    wins: list[tuple[int, int]] = []
     n = len(text)
-    s0 = e0 = -1
-    for m in _DIGIT_RUN.finditer(text):
-        s, e = m.start() - _BEFORE, m.end() + _AFTER
-        if s <= e0:
-            e0 = e
-            continue
-        if e0 >= 0:
-            wins.append((max(0, s0), min(n, e0)))
-        s0, e0 = s, e
-    if e0 >= 0:
-        wins.append((max(0, s0), min(n, e0)))
-    return wins
+    return [(max(0, m.start() - _BEFORE), min(n, m.end() + _AFTER)) for m in _DIGIT_CLUSTER.finditer(text)]
 
 
 def scan_windows(pattern: re.Pattern, text: str, wins: list[tuple[int, int]]):
@@ -60,19 +55,10 @@ class Triggers:
                     for f in C.families(m.group(0)):
                         at[f].append(m.start())
             at["named"] = [m.start() for m in C.named_triggers.finditer(low)]
-        # number-first patterns, by the digit run they start with: CNJ "NNNNNNN-DD." (1-7 digits, a
-        # dash), old TRF "AAAA.NN." (4 digits, a dot), TJDFT "AAAANNNNNNNNNN" + letters (14 digits)
-        cnj, trf, tjdft = [], [], []
-        for m in _DIGIT_RUN.finditer(text):
-            s, e = m.span()
-            n = e - s
-            if n <= 7 and (text.startswith("-", e) or text.startswith(" -", e)):
-                cnj.append(s)
-            elif n == 4 and text.startswith(".", e):
-                trf.append(s)
-            elif n == 14:
-                tjdft.append(s)
-        self.at.update(cnj=cnj, old_trf=trf, tjdft=tjdft)
+        num: dict[str, list[int]] = {"cnj": [], "old_trf": [], "tjdft": []}
+        for m in _NUMBER_FIRST.finditer(text):
+            num[m.lastgroup].append(m.start())
+        self.at.update(num)
 
 
 def _at(pattern: re.Pattern, text: str, starts: list[int]):
