@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from legalprompt.citations import tables
 from legalprompt.citations.extract import extract
 from legalprompt.citations.models import Citation
-from legalprompt.citations.patterns import compiled, load_json
+from legalprompt.citations.patterns import compiled, fold_key, load_json
 from legalprompt.citations.quotes import QuoteGuard
 
 _NORM = str.maketrans({"°": "º", "\u00a0": " ", "\n": " ", "\r": " ", "\t": " "})
@@ -268,6 +268,7 @@ class AllowedCitations:
             self.tables, self.norms, self.max_article = heads, _Trie(), 9999
         self.literal = _Trie()               # the sources' forms
         self.quotes = QuoteGuard(sources)    # quotations: what an open quote may hold
+        self.folded = [fold_key(s) for s in sources]   # a name the source contains is in it for the checker too
         for s in sources:
             for c in extract(s):
                 self._add_source(c)
@@ -447,7 +448,8 @@ class CitationGuard:
             mine = self.allowed.literal.walk(s[:d])
             if mine is not None and _END in mine:
                 return False
-            return True
+            name = fold_key(text[w:w + d])
+            return not any(name in f for f in self.allowed.folded)
         return False
 
     def violation(self, text: str) -> int:

@@ -46,6 +46,7 @@ def writes(guard, before, piece):
     ("regido pelo ", "Código de Defesa do Consumidor.", True),
     ("regido pelo ", "Código Civil.", False),
     ("segundo o ", "cp do clube", True),                         # not written as the abbreviation
+    ("a ", "recuperação judicial, ", True),                     # words of the source, whatever they are
     # case law, súmulas, temas, relatores: only from the sources
     ("conforme o REsp ", "1.234.567/SP", True),
     ("conforme o REsp ", "9.999/SP", False),
@@ -114,3 +115,10 @@ def test_a_parenthesised_alias_must_name_the_same_norm(guard, table_guard):
     # with the sources alone, only the source's alias
     assert writes(guard, "nos termos do art. 14 do CDC", " (Lei nº 8.078/1990)")
     assert not writes(guard, "nos termos do art. 14 do CDC", " (CPC)")
+
+
+def test_a_name_the_source_contains_is_allowed_in_any_form_the_checker_finds_in_it():
+    g = CitationGuard(AllowedCitations(["A Constituição Federal garante o direito de petição."]))
+    assert writes(g, "a ", "Constituição, ")            # the checker finds "Constituição" in the source's text
+    assert writes(g, "a ", "Constituição Federal, ")
+    assert not writes(g, "o ", "Código Civil, ")
