@@ -276,6 +276,7 @@ def _last_article(body: str) -> int:
     return max(int(re.match(r"\d+", k).group(0)) for k in tables.cf_provisions()[body])
 
 
+@lru_cache(maxsize=4096)
 def _has_sub_provisions(chain: str) -> bool:
     from legalprompt.citations.provisions import parse
 
