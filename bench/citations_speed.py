@@ -72,7 +72,8 @@ def load_before(rev: str, tmp: Path):
         dest.write_bytes(blob)
     (pkg / "__init__.py").write_text("", encoding="utf-8")
     sys.path.insert(0, str(tmp))
-    return importlib.import_module("lp_before.citations.extract").extract
+    return (importlib.import_module("lp_before.citations.extract").extract,
+            importlib.import_module("lp_before.citations.verify").check_text)
 
 
 def best(fn, text, rounds):
@@ -91,7 +92,8 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="lp-speed-"))
-    before = load_before(args.before, tmp)
+    loaded = load_before(args.before, tmp)
+    before, before_check = loaded if loaded else (None, None)
     fns = [("after", extract)] + ([("before", before)] if before else [])
     if before is None:
         print(f"(no 'before': git cannot show {args.before})")
@@ -112,8 +114,17 @@ def main() -> int:
     if before:
         print(f"  speed-up: {res['before'][0] / res['after'][0]:.2f}x")
     small = big[: MB]
-    dt, rep = best(lambda t: check_text(t), small, 1)
-    print(f"  check_text after (1 MB, extract + verdicts + quotes): {1 / dt:.2f} MB/s ({len(rep.citations)} citations)")
+    checks = [("after", check_text)] + ([("before", before_check)] if before_check else [])
+    res = {}
+    for _ in range(args.rounds):
+        for name, fn in checks:
+            dt, rep = best(lambda t: fn(t), small, 1)
+            res[name] = min(res.get(name, (float("inf"), 0))[0], dt), len(rep.citations)
+    for name, (dt, n) in res.items():
+        print(f"  check_text {name:<7} {1 / dt:6.2f} MB/s  (1 MB: extract + verdicts{' + quotes' if name == 'after' else ''}; "
+              f"{n} citations)")
+    if before_check:
+        print(f"  speed-up: {res['before'][0] / res['after'][0]:.2f}x")
 
     print(f"\n{'hostile input':<26}" + "".join(f"{name + ' 0.25MB':>16}{name + ' 1MB':>13}{'x':>5}" for name, _ in fns))
     worst = {name: 0.0 for name, _ in fns}
