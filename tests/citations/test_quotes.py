@@ -4,7 +4,7 @@ import pytest
 
 from legalprompt.citations import check_text
 from legalprompt.citations.anchor import AllowedCitations, CitationGuard
-from legalprompt.citations.quotes import find_quotes, fragments, normalise, open_quote
+from legalprompt.citations.quotes import fragments, normalise, open_quote
 
 SOURCE = ("O fornecedor de serviços responde, independentemente da existência de culpa, pela reparação dos danos "
           "causados aos consumidores (art. 14 do CDC).\nA responsabilidade é OBJETIVA.")
