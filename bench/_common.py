@@ -143,3 +143,17 @@ def write_json(name: str, data: dict) -> Path:
     latest = RESULTS / f"{name}-latest.json"
     latest.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
     return path
+
+
+def document_excerpt(path: str | Path, chars: int, folder: str | Path | None = None) -> str:
+    """The document cut to about `chars` characters at a word boundary (0: whole). With `folder`, the excerpt
+    is also written there and its path returned instead (for benches that pass a file to the CLI)."""
+    text = Path(path).read_text(encoding="utf-8")
+    if chars and len(text) > chars:
+        cut = text.rfind(" ", 0, chars)
+        text = text[: cut if cut > chars // 2 else chars]
+    if folder is None:
+        return text
+    out = Path(folder) / f"excerpt-{chars}-{Path(path).name}"
+    out.write_text(text, encoding="utf-8")
+    return str(out)

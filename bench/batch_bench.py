@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/batch_bench.py                       # 50 documents, 1500 chars, 32 tokens
     .venv/bin/python bench/batch_bench.py --docs 12 --max-tokens 16 --chars 800 --jobs 4
+    .venv/bin/python bench/batch_bench.py --default-vs-1 --reps 3   # `legalprompt batch` with no --jobs vs --jobs 1
 
 Documents come from ../shared/data/rulingbr-sample/*.json (ementa + inteiro teor where present),
 truncated to --chars and copied (each copy marked, so none is a duplicate) to reach --docs.
@@ -77,6 +78,46 @@ def runner(folder: Path, jobs: int, args) -> tuple[float, int]:
     return el, s.completion_tokens
 
 
+def cli_batch(folder: Path, jobs: str | None, args) -> tuple[float, int, str]:
+    """The real `legalprompt batch` process over the folder (fresh output folder), with --jobs or without it.
+    Returns (seconds, completion tokens, what the command said it chose)."""
+    with tempfile.TemporaryDirectory() as out:
+        cmd = [sys.executable, "-m", "legalprompt", "batch", str(folder), "-o", out, "-t", args.template,
+               "--model", args.model, "--max-tokens", str(args.max_tokens), "--seed", "0", "--no-check",
+               "--json"] + ([] if jobs is None else ["--jobs", jobs])
+        t0 = time.perf_counter()
+        r = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+        el = time.perf_counter() - t0
+        if r.returncode != 0:
+            sys.exit(f"legalprompt batch failed: {r.stderr[-800:]}")
+        data, dec, pos = {}, json.JSONDecoder(), 0  # JSON lines per document, then the summary
+        while pos < len(r.stdout.rstrip()):
+            obj, end = dec.raw_decode(r.stdout, pos)
+            data = obj if obj.get("event") == "summary" else data
+            pos = end + len(r.stdout[end:]) - len(r.stdout[end:].lstrip())
+        said = next((ln for ln in r.stderr.splitlines() if "--jobs" in ln), "")
+        return el, int(data.get("completion_tokens") or 0), said.strip()
+
+
+def default_vs_one(folder: Path, n_docs: int, args) -> None:
+    """Interleaved reps of the default (no --jobs) against --jobs 1: docs/min and the ratio per rep."""
+    ratios = []
+    for i in range(args.reps):
+        res = {}
+        for side in (("default", "1") if i % 2 == 0 else ("1", "default")):
+            res[side] = cli_batch(folder, None if side == "default" else "1", args)
+        r = res["1"][0] / res["default"][0]
+        ratios.append(r)
+        print(f"  rep {i + 1}: default {n_docs / res['default'][0] * 60:6.2f} docs/min "
+              f"({res['default'][1]} tokens)  --jobs 1 {n_docs / res['1'][0] * 60:6.2f} docs/min "
+              f"({res['1'][1]} tokens)  default/--jobs 1 {r:.3f}", flush=True)
+        if i == 0 and res["default"][2]:
+            print(f"    (o padrão disse: {res['default'][2]})")
+    ratios.sort()
+    print(f"median docs/min ratio default / --jobs 1: {ratios[len(ratios) // 2]:.3f} over {len(ratios)} reps "
+          f"(min {ratios[0]:.3f}, max {ratios[-1]:.3f})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--docs", type=int, default=50)
@@ -86,6 +127,9 @@ def main() -> None:
     ap.add_argument("--model", default="smollm2-135m")
     ap.add_argument("--template", default="resumo")
     ap.add_argument("--skip-naive", action="store_true", help="only the two runner runs")
+    ap.add_argument("--default-vs-1", action="store_true",
+                    help="only `legalprompt batch` without --jobs against --jobs 1, in interleaved reps")
+    ap.add_argument("--reps", type=int, default=3, help="reps for --default-vs-1")
     args = ap.parse_args()
     import os
 
@@ -98,6 +142,9 @@ def main() -> None:
         paths = make_docs(folder, args.docs, args.chars)
         print(f"{len(paths)} documentos (até {args.chars} caracteres), modelo {args.model}, "
               f"template {args.template}, max_tokens {args.max_tokens}", flush=True)
+        if args.default_vs_1:
+            default_vs_one(folder, len(paths), args)
+            return
         rows = []
         if not args.skip_naive:
             rows.append(("a) laço ingênuo (modelo por documento)", *naive(paths, args)))

@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from legalprompt.batch.readers import read_document  # noqa: E402
+from legalprompt.documents import read_document  # noqa: E402
 from legalprompt.compare import ArmSpec, CompareDocument, EnginePool, compare_document, make_seeds  # noqa: E402
 from legalprompt.config import load_settings  # noqa: E402
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO, loadavg  # noqa: E402
+from _common import REPO, document_excerpt, loadavg  # noqa: E402
 
 STAGES = ["engine", "drafter", "+history", "+check", "+print"]
 
@@ -38,6 +38,8 @@ def main() -> int:
     ap.add_argument("--gen-tokens", type=int, default=96)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--doc", default=str(REPO / "examples" / "acordao-rhc-115078.txt"))
+    ap.add_argument("--doc-chars", type=int, default=2400,
+                    help="cut the document to about this many characters (2400: a ~1000-token prompt); 0: whole")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp()
     os.environ["LEGALPROMPT_DATA_DIR"] = tmp
@@ -49,7 +51,7 @@ def main() -> int:
 
     settings, _ = load_settings({"model": args.model, "threads": args.threads, "n_ctx": 4096})
     engine = load_engine(settings)
-    text = Path(args.doc).read_text(encoding="utf-8")
+    text = document_excerpt(args.doc, args.doc_chars)
     history = History(Path(tmp) / "h.sqlite3")
 
     def request(check: bool) -> DraftRequest:

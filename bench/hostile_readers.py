@@ -32,7 +32,7 @@ BASELINES = {"txt": "tests/fixtures/docs/latin1.txt", "docx": "tests/fixtures/do
 LIMIT_S, LIMIT_MB = 5.0, 500.0
 _CHILD = """
 import json, sys, time
-from legalprompt.batch.readers import read_document
+from legalprompt.documents import read_document
 from legalprompt.errors import DocumentError
 t0 = time.perf_counter()
 try:

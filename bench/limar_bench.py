@@ -33,7 +33,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from legalprompt.commands._common import add_model_args  # noqa: E402
-from legalprompt.techniques.limar import LEVELS, _read_list, citation_spans, fold, limar, number_spans  # noqa: E402
+from legalprompt.techniques.limar import LEVELS, citation_spans, fold, limar, number_spans, read_list  # noqa: E402
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
@@ -76,7 +76,7 @@ def load_heldout(folder: Path) -> list[tuple[str, str]]:
 
 def negation_checks(text: str) -> list[str]:
     """'neg next' or 'prev neg' strings (as written) that must survive."""
-    neg = {fold(w): d for w, d in (ln.split() for ln in _read_list("negators.txt"))}
+    neg = {fold(w): d for w, d in (ln.split() for ln in read_list("negators.txt"))}
     words = list(_WORD.finditer(text))
     out = []
     for k, m in enumerate(words):

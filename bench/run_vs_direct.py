@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import REPO, loadavg, median  # noqa: E402
+from _common import REPO, document_excerpt, loadavg, median  # noqa: E402
 
 DIRECT = r"""
 import json, sys, time
@@ -87,11 +87,14 @@ def main() -> int:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--n-ctx", type=int, default=4096)
     ap.add_argument("--doc", default=str(REPO / "examples" / "acordao-rhc-115078.txt"))
+    ap.add_argument("--doc-chars", type=int, default=2400,
+                    help="cut the document to about this many characters (2400: a ~1000-token prompt); 0: whole")
     ap.add_argument("--template", default="resumo")
     args = ap.parse_args()
     load0 = loadavg()
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, LEGALPROMPT_DATA_DIR=str(Path(tmp, "data")), LEGALPROMPT_CONFIG_DIR=str(Path(tmp, "cfg")))
+        args.doc = document_excerpt(args.doc, args.doc_chars, tmp)
         for model in args.models:
             ids, info = prompt_ids(model, args.doc, args.template, args.n_ctx, args.threads, args.gen_tokens)
             ids_file = Path(tmp, "ids.json")

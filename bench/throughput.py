@@ -1,6 +1,6 @@
 """Throughput (MB/s of UTF-8 text) of the citation checker and of limar, on real court text.
 
-Measured only (the code lives in legalprompt/citations and legalprompt/techniques/limar.py). Each figure
+Measured only (the code lives in legalprompt/citations and legalprompt/techniques/limar/). Each figure
 runs interleaved with a baseline pass over the same text -- one compiled regex walking every word
 (`re.finditer(r"\\w+")`) -- so the table says how many "plain regex passes" each costs, a figure that
 stays comparable on a busy machine.

@@ -1,1 +1,1 @@
-"""Batch processing: document readers, input expansion, and (elsewhere) the resumable runner."""
+"""Batch processing: chunking, the resumable runner and its manifest (documents are read by `legalprompt.documents`)."""

@@ -42,7 +42,7 @@ def resume_key(doc_sha256: str, job: str) -> str:
 
 def file_sha256(path: Path) -> str:
     """sha256 of a regular file's bytes (DocumentError for a FIFO or device, which would never end)."""
-    from legalprompt.batch.readers import open_regular
+    from legalprompt.documents.files import open_regular
 
     h = hashlib.sha256()
     with open_regular(path) as f:

@@ -250,7 +250,7 @@ class _ParallelBackend(_LocalBase):
                     d = ev.done
                     citations = None
                     if prep.request.check_citations:
-                        citations = self.drafter.check_citations(d.output, prep.request.document)
+                        citations = self.drafter.check_citations(d.output, prep.request.document).to_dict()
                     if run_id is not None:
                         self.drafter.history.finish_run(
                             run_id, status="ok", output=d.output, usage=d.usage.__dict__,
@@ -453,7 +453,7 @@ class BatchRunner:
 
     # -- driving -----------------------------------------------------------------------------------
     def run(self) -> BatchSummary:
-        from legalprompt.batch.readers import iter_documents
+        from legalprompt.documents import iter_documents
 
         o = self.opts
         t_start = time.monotonic()
@@ -538,7 +538,8 @@ class BatchRunner:
         return summary
 
     def _drive(self, todo: list[_DocState], manifest: Manifest, summary: BatchSummary) -> None:
-        from legalprompt.batch.readers import check_document_size, read_document
+        from legalprompt.documents import read_document
+        from legalprompt.documents.limits import check_document_size
 
         be = self.backend
         queue = list(todo)

@@ -8,12 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from legalprompt.batch.readers import MAX_DOCUMENT_CHARS, check_document_size  # noqa: F401 (re-exported)
 from legalprompt.errors import UserInputError
 
-# The largest document a single-document command (run, check, limar, tokens, next, compare) accepts, in
-# characters: about 2,000 dense pages. Past it the citation checker and limar take minutes and no prompt
-# fits a context anyway, so the command refuses at once instead of looking hung.
 
 
 def add_model_args(p: argparse.ArgumentParser) -> None:
@@ -54,21 +50,14 @@ def print_json(obj: Any) -> None:
 
 
 def read_text_arg(value: str) -> tuple[str, str]:
-    """A document argument: '-' is stdin, otherwise a path read through the document readers.
+    """A document argument: '-' is stdin, otherwise a path read through the document readers (both
+    within the size limits). Returns (text, label)."""
+    from legalprompt.documents import read_document, read_text_stream
 
-    Returns (text, label)."""
     if value == "-":
-        from legalprompt.batch.readers import MAX_TEXT_BYTES, read_capped
-        from legalprompt.textio import decode_bytes
-
-        # Capped: `check - < /dev/zero` must end with a message, not fill the memory.
-        data = read_capped(sys.stdin.buffer, MAX_TEXT_BYTES, "<stdin>")
-
-        return check_document_size(decode_bytes(data, label="<stdin>"), "<stdin>"), "<stdin>"
+        return read_text_stream(sys.stdin.buffer, "<stdin>"), "<stdin>"
     path = Path(value)
-    from legalprompt.batch.readers import read_document
-
-    return check_document_size(read_document(path).text, str(path)), str(path)
+    return read_document(path).text, str(path)
 
 
 

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         jobs=1, check_citations=not args.no_check, retry_errors=args.retry_errors, json=args.json,
         progress=not args.quiet, citation_mode=args.citations)
     # Expand the inputs before paying for the model load (a typo fails fast).
-    from legalprompt.batch.readers import iter_documents
+    from legalprompt.documents import iter_documents
 
     list(iter_documents(args.inputs))
     settings = settings_from_args(args)
@@ -106,5 +106,5 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _say_jobs(why: str, args: argparse.Namespace) -> None:
-    if not args.quiet and not args.json:
+    if not args.quiet:  # on stderr, so --json's stdout stays one JSON document
         print(why, file=sys.stderr)

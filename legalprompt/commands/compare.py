@@ -78,7 +78,9 @@ def build_arms(args: argparse.Namespace, inputs: dict) -> list:
 def corpus_documents(folder: str) -> tuple[list, int]:
     """The documents of a folder: readable files, plus JSON files holding the text under 'full_text'
     ('text' or 'texto'). Returns (documents, JSON files without a text, which are ignored)."""
-    from legalprompt.batch.readers import iter_documents, read_document, read_file_bytes, why_not_readable
+    from legalprompt.documents import iter_documents, read_document
+    from legalprompt.documents.files import read_file_bytes, why_not_readable
+    from legalprompt.documents.limits import MAX_DOCUMENT_CHARS, too_long
     from legalprompt.compare import CompareDocument
 
     root = Path(folder).expanduser()
@@ -118,6 +120,9 @@ def corpus_documents(folder: str) -> tuple[list, int]:
                      and data[k].strip()), None)
         if text is None:
             no_text += 1
+            continue
+        if len(text) > MAX_DOCUMENT_CHARS:  # the limit read_document applies to a file's text
+            docs.append(CompareDocument(str(path), "", error=too_long(str(path), len(text))))
             continue
         docs.append(CompareDocument(str(path), text))
     if not docs:

@@ -103,6 +103,9 @@ class Engine:
         self.max_threads = opts.n_threads or physical_cores()
         self.n_threads = self.max_threads
         self._threads_seen = float("-inf")  # when fit_threads last looked at the machine
+        from legalprompt.engine.threads import CpuLook
+
+        self._cpu_look = CpuLook()  # its window runs while the model loads and the first request is prepared
         t0 = time.perf_counter()
         try:
             self.llm = llama_cpp.Llama(
@@ -362,11 +365,12 @@ class Engine:
     def fit_threads(self) -> int:
         """Before a request: with automatic threads, use only the cores other processes leave free. One look
         serves the generations that follow within a few seconds (a staged draft's sections, --thinking's two
-        stages, compare's samples), so the 0.1 s look is paid once per request, not once per generation."""
+        stages, compare's samples). The look's window is what the process did since the last look (the model's
+        load, for the first request), so a request waits only when that window is under 0.1 s."""
         if self.auto_threads and self.gpu_layers == 0 and time.monotonic() - self._threads_seen > 3.0:
-            from legalprompt.engine.threads import busy_cores_elsewhere, choose_threads
+            from legalprompt.engine.threads import choose_threads
 
-            n = choose_threads(self.max_threads, busy_cores_elsewhere())
+            n = choose_threads(self.max_threads, self._cpu_look.busy_elsewhere())
             self._threads_seen = time.monotonic()
             if n != self.n_threads:
                 self._llama_cpp.llama_set_n_threads(self.llm.ctx, n, n)

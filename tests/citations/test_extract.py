@@ -170,7 +170,7 @@ def test_line_breaks_inside_citations():
 
 
 def test_latin1_decoded_text():
-    from legalprompt.textio import decode_bytes
+    from legalprompt.documents.encoding import decode_bytes
 
     raw = "Viola o art. 5º, § 1º, da Lei nº 8.078/90 e a Súmula nº 7 do STJ.".encode("latin-1")
     text = decode_bytes(raw, label="t.txt")

@@ -2,7 +2,6 @@
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,8 +20,8 @@ DOC = str(REPO / "examples" / "peticao-curta.txt")
 def test_run_json_has_output_usage_timings_and_history():
     p = cli("run", DOC, "--template", "ementa-tradicional", "--max-tokens", "12", "--seed", "3", "--json",
             "--input", "area=DIREITO DO CONSUMIDOR")
-    assert p.returncode == 0, p.stderr
-    data = json.loads(p.stdout)
+    assert p.code == 0, p.err
+    data = json.loads(p.out)
     assert data["output"].startswith("EMENTA: DIREITO DO CONSUMIDOR.")
     assert data["prefill"] == "EMENTA: DIREITO DO CONSUMIDOR."
     assert data["template"] == "ementa-tradicional" and data["model"] == "gemma3-270m"
@@ -37,7 +36,7 @@ def test_run_json_has_output_usage_timings_and_history():
     import hashlib
     from pathlib import Path
 
-    from legalprompt.batch.readers import read_document
+    from legalprompt.documents import read_document
 
     assert rec.document_path == str(Path(DOC).resolve()) and rec.inputs == {"area": "DIREITO DO CONSUMIDOR"}
     assert rec.document_sha256 == hashlib.sha256(read_document(Path(DOC)).text.encode()).hexdigest()
@@ -46,21 +45,21 @@ def test_run_json_has_output_usage_timings_and_history():
 def test_same_seed_same_bytes_across_processes():
     args = ("run", DOC, "--max-tokens", "16", "--seed", "5", "--temperature", "0.9", "--no-check")
     a, b = cli(*args), cli(*args)
-    assert a.returncode == b.returncode == 0
-    assert a.stdout == b.stdout and len(a.stdout) > len("EMENTA: DIREITO.")
+    assert a.code == b.code == 0
+    assert a.out == b.out and len(a.out) > len("EMENTA: DIREITO.")
 
 
 def test_no_prefill_and_custom_prefill():
     p = cli("run", DOC, "--max-tokens", "6", "--seed", "1", "--prefill", "Resumo do caso:", "--json")
-    assert json.loads(p.stdout)["output"].startswith("Resumo do caso:")
+    assert json.loads(p.out)["output"].startswith("Resumo do caso:")
     p = cli("run", DOC, "--max-tokens", "6", "--seed", "1", "--no-prefill", "--json")
-    assert json.loads(p.stdout)["prefill"] == ""
+    assert json.loads(p.out)["prefill"] == ""
 
 
 def test_stdin_document():
     p = cli("run", "-", "--max-tokens", "4", "--json", input=open(DOC, encoding="utf-8").read())
-    assert p.returncode == 0, p.stderr
-    data = json.loads(p.stdout)  # the default template, ementa (CNJ 154): header from the document's branch
+    assert p.code == 0, p.err
+    data = json.loads(p.out)  # the default template, ementa (CNJ 154): header from the document's branch
     assert data["output"].startswith("DIREITO CIVIL. RECURSO.") and data["shape"]["form"] in ("cnj154", "outra")
 
 
@@ -109,7 +108,7 @@ def test_prompt_longer_than_context_is_refused_with_numbers(tmp_path):
     long_doc.write_text("O recurso especial não foi conhecido por falta de prequestionamento. " * 600)
     p = cli("run", str(long_doc), "--max-tokens", "100")
     assert_clean_error(p, 2, "contexto é de 4096 tokens")
-    assert "--max-tokens" in p.stderr and "limar" in p.stderr
+    assert "--max-tokens" in p.err and "limar" in p.err
 
 
 def test_ctrl_c_keeps_partial_answer_as_cancelled(isolated_dirs):
@@ -147,11 +146,11 @@ def test_every_run_is_recorded_and_searchable():
     cli("run", DOC, "--max-tokens", "3", "--seed", "1", "--no-check")
     cli("run", DOC, "--template", "resumo", "--max-tokens", "3", "--seed", "2", "--no-check")
     p = cli("history", "--json")
-    runs = json.loads(p.stdout)["runs"]
+    runs = json.loads(p.out)["runs"]
     assert [r["template"] for r in runs] == ["resumo", "ementa"]
     assert all(r["status"] == "ok" for r in runs)
     p = cli("history", "--search", "Resumo", "--json")
-    assert [r["template"] for r in json.loads(p.stdout)["runs"]] == ["resumo"]
+    assert [r["template"] for r in json.loads(p.out)["runs"]] == ["resumo"]
     p = cli("history", str(runs[0]["id"]))
-    assert p.returncode == 0 and "resposta" in p.stdout
+    assert p.code == 0 and "resposta" in p.out
     assert_clean_error(cli("history", "999"), 2, "não existe")

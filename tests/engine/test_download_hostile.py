@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.reliability.helpers import assert_clean_error, assert_ok, invoke
+from tests.cli.helpers import assert_clean_error, assert_ok, invoke
 
 COMMIT = "a" * 40
 

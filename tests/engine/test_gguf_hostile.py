@@ -9,7 +9,7 @@ import pytest
 
 from legalprompt.engine.gguf_meta import read_gguf
 from legalprompt.errors import ModelError
-from tests.reliability.helpers import assert_clean_error, assert_ok, invoke
+from tests.cli.helpers import assert_clean_error, assert_ok, invoke
 
 U32, U64, STR, ARR = 4, 10, 8, 9
 

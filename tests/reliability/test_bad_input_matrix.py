@@ -23,8 +23,9 @@ from pathlib import Path
 import pytest
 
 from legalprompt.store.history import History
+from tests.cli.helpers import DOCS, SMALL, SMOL, Result, assert_clean_error, assert_ok, invoke
 
-from .helpers import DOCS, SMALL, SMOL, Result, assert_clean_error, assert_ok, invoke, running_rows, snapshot
+from .helpers import running_rows, snapshot
 
 pytestmark = pytest.mark.model
 

@@ -1,5 +1,5 @@
 """Fuzzing what tests/citations/test_properties.py, tests/techniques/test_limar.py and
-tests/batch/test_readers.py do not already cover:
+tests/documents/test_readers.py do not already cover:
 
 - limar keeps, verbatim, every citation that the citation extractor (`legalprompt.citations.extract`)
   finds, on generated legal text (not only on limar's own span finder);
@@ -50,7 +50,7 @@ CP1252_EXTRA = "“”‘’–—…€"
        encoding=st.sampled_from(["utf-8", "latin-1", "cp1252"]),
        quotes=st.booleans())
 def test_readers_decode_portuguese_in_each_encoding(words, encoding, quotes, tmp_path_factory):
-    from legalprompt.batch.readers import read_document
+    from legalprompt.documents import read_document
 
     text = " ".join(words)
     assume(sum(ch in "áéíóúâêôãõçÁÉÍÓÚÂÊÔÃÕÇ" for ch in text) >= 3)  # enough accents to tell the encodings apart
@@ -122,7 +122,7 @@ def test_time_is_linear_on_long_hostile_input(what, unit):
 
 @pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
 def test_decoding_is_linear(encoding):
-    from legalprompt.textio import decode_bytes
+    from legalprompt.documents.encoding import decode_bytes
 
     unit = "Ação rescisória não conhecida — “prazo” decadencial… ".encode(encoding)
     small = unit * 4000

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.fakes import serve
-from tests.reliability.helpers import assert_ok, invoke
+from tests.cli.helpers import assert_ok, invoke
 
 
 def _manifest(out: Path) -> list[dict]:

@@ -9,7 +9,7 @@ from legalprompt.batch.endpoint import EndpointClient
 from legalprompt.engine.params import SamplingParams
 from legalprompt.errors import UserInputError
 from tests.reliability.fakes import serve
-from tests.reliability.helpers import assert_clean_error, assert_ok, invoke
+from tests.cli.helpers import assert_clean_error, assert_ok, invoke
 
 SECRET = "CLÁUSULA SIGILOSA 7f3a: o cliente pagará R$ 1.234.567,89"
 

@@ -12,10 +12,10 @@ import tracemalloc
 
 import pytest
 
-from legalprompt.batch import readers
-from legalprompt.batch.readers import read_document
+from legalprompt.documents import limits
+from legalprompt.documents import read_document
 from legalprompt.errors import DocumentError
-from tests.reliability.helpers import REPO, assert_clean_error, invoke
+from tests.cli.helpers import REPO, assert_clean_error, invoke
 
 LIMIT_AS = 1536 * 1024 * 1024  # 1.5 GB of address space for the child
 
@@ -56,7 +56,7 @@ def test_text_file_just_under_the_cap_is_read(tmp_path):
     ok = tmp_path / "ok.txt"
     ok.write_bytes(b"a" * 1000 + b"\n")
     assert read_document(ok).text.startswith("aaa")
-    assert readers.MAX_TEXT_BYTES >= 4 * readers.MAX_DOCUMENT_CHARS  # never refuses a file the character limit would accept
+    assert limits.MAX_TEXT_BYTES >= 4 * limits.MAX_DOCUMENT_CHARS  # never refuses a file the character limit would accept
 
 
 def test_compare_corpus_skips_fifo_and_device_json(tmp_path):

@@ -15,12 +15,12 @@ import sys
 
 import pytest
 
-from tests.reliability.helpers import REPO
+from tests.cli.helpers import REPO
 from tests.reliability.hostile_corpus import make_corpus
 
 _CHILD = """
 import json, sys
-from legalprompt.batch.readers import read_document
+from legalprompt.documents import read_document
 from legalprompt.errors import DocumentError
 try:
     read_document(sys.argv[1])

@@ -21,7 +21,7 @@ import pytest
 
 from legalprompt.store.history import History
 
-from .helpers import DOCS, REPO, SMALL, SMOL
+from tests.cli.helpers import REPO, SMALL, SMOL
 
 pytestmark = pytest.mark.model
 
@@ -136,19 +136,24 @@ def test_batch_killed_at_random_points_resumes_every_document_exactly_once(tmp_p
     for done_lines in (0, 1, 2, 4):
         _kill_after(cmd, out, done_lines, rng.uniform(0.0, 0.6))
     before = _manifest(out)
-    final = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
+    done_before = {e["path"] for e in before if e["status"] == "ok"}
+    assert len(done_before) < N_DOCS, "killed too late to test a resume"
+    final = subprocess.run(cmd + ["--json"], cwd=REPO, capture_output=True, text=True, timeout=600)
     assert final.returncode == 0, final.stderr[-2000:]
+    summary = json.loads(final.stdout[final.stdout.index("{\n"):])
+    assert summary["resumed"] == len(done_before) and summary["ok"] == N_DOCS - len(done_before)
+    assert (out / "manifest.jsonl").read_text(encoding="utf-8").endswith("\n")  # no torn line left
     entries = _manifest(out)
     assert entries[:len(before)] == before  # the manifest is only appended to: earlier lines untouched
     ok = [e for e in entries if e["status"] == "ok"]
     assert Counter(Path(e["path"]).name for e in ok) == Counter(p.name for p in docs)  # each exactly once
     assert not [e for e in entries if e["status"] == "error"]
-    outputs = sorted(p.name for p in out.glob("*.md"))
-    assert outputs == sorted(f"{p.stem}.md" for p in docs)
+    # Exactly the manifest and one whole output per document: no temporary (.lp-tmp-*) left behind.
+    assert sorted(p.name for p in out.iterdir()) == sorted(["manifest.jsonl"] + [f"{p.stem}.md" for p in docs])
     for p in out.glob("*.md"):
         text = p.read_text(encoding="utf-8")
-        assert text.startswith("# resumo") and text.rstrip().endswith("(--no-check).")  # whole files only
-    assert not [p for p in out.iterdir() if p.name.startswith(".lp-tmp-")]  # no temporary left behind
+        assert text.startswith("# resumo") and text.endswith("\n")
+        assert "## Citações" in text and text.rstrip().endswith("(--no-check).")  # whole files only
     # Running again does nothing new: every document is already done.
     again = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0 and len(_manifest(out)) == len(entries)

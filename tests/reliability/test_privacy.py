@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import REPO, SMALL
+from tests.cli.helpers import REPO, SMALL
 
 pytestmark = pytest.mark.model
 

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.reliability.fakes import serve
-from tests.reliability.helpers import SMALL, invoke
+from tests.cli.helpers import SMALL, invoke
 
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 HOSTILE = [

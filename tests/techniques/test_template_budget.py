@@ -16,7 +16,7 @@ import textwrap
 import pytest
 
 from tests.reliability.fakes import serve
-from tests.reliability.helpers import REPO, assert_clean_error, assert_ok, invoke
+from tests.cli.helpers import REPO, assert_ok, invoke
 
 LIMIT_AS = 1024 * 1024 * 1024
 

@@ -247,8 +247,8 @@ class DraftScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="open")
     def open_document(self, path: str) -> None:
-        from legalprompt.batch.readers import read_document
-        from legalprompt.batch.readers import check_document_size
+        from legalprompt.documents import read_document
+        from legalprompt.documents.limits import check_document_size
 
         p = Path(path).expanduser()
         try:

@@ -178,7 +178,7 @@ def _sha(text: str) -> str:
 
 def rerun_plan(rec, open_text: str) -> RerunPlan:
     """Which document a rerun of `rec` would draft on, decided by the sha256 the history kept of its text."""
-    from legalprompt.batch.readers import read_document
+    from legalprompt.documents import read_document
 
     for candidate in (rec.document_path, rec.document):
         if not candidate or candidate.startswith("<") or not Path(candidate).is_file():

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from legalprompt.cli import main
+from tests.cli.helpers import invoke
 
 
 @pytest.fixture
@@ -19,82 +19,73 @@ def no_model(monkeypatch):
     monkeypatch.setattr(loader, "load_engine", boom)
 
 
-def _err(capsys, argv):
-    rc = main(argv)
-    err = capsys.readouterr().err
-    return rc, err
-
-
-def test_unknown_template(capsys, examples_dir, no_model):
-    rc, err = _err(capsys, ["compare", str(examples_dir / "peticao-curta.txt"), "--template", "nao-existe"])
+def test_unknown_template(examples_dir, no_model):
+    rc, _, err = invoke("compare", str(examples_dir / "peticao-curta.txt"), "--template", "nao-existe")
     assert rc == 2
     assert "erro: template desconhecido: 'nao-existe'" in err and "ementa" in err
 
 
-def test_unknown_b_template(capsys, examples_dir, no_model):
-    rc, err = _err(capsys, ["compare", str(examples_dir / "peticao-curta.txt"), "--b-template", "xyz"])
+def test_unknown_b_template(examples_dir, no_model):
+    rc, _, err = invoke("compare", str(examples_dir / "peticao-curta.txt"), "--b-template", "xyz")
     assert rc == 2 and "template desconhecido: 'xyz'" in err
 
 
 @pytest.mark.parametrize("n", ["0", "-2"])
-def test_samples_must_be_positive(capsys, examples_dir, no_model, n):
-    rc, err = _err(capsys, ["compare", str(examples_dir / "peticao-curta.txt"), "--samples", n])
+def test_samples_must_be_positive(examples_dir, no_model, n):
+    rc, _, err = invoke("compare", str(examples_dir / "peticao-curta.txt"), "--samples", n)
     assert rc == 2 and f"--samples deve ser 1 ou mais (recebi {n})" in err
 
 
-def test_empty_document(capsys, tmp_path, no_model):
+def test_empty_document(tmp_path, no_model):
     empty = tmp_path / "vazio.txt"
     empty.write_text("  \n\n", encoding="utf-8")
-    rc, err = _err(capsys, ["compare", str(empty)])
+    rc, _, err = invoke("compare", str(empty))
     assert rc == 2 and "vazio" in err and err.startswith("erro: ")
 
 
-def test_empty_stdin(capsys, monkeypatch, no_model):
-    import io
-    import sys
-
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"   \n")))
-    rc, err = _err(capsys, ["compare", "-"])
+def test_empty_stdin(no_model):
+    rc, _, err = invoke("compare", "-", stdin=b"   \n")
     assert rc == 2 and "o documento está vazio" in err
 
 
-def test_missing_document_and_both_inputs(capsys, examples_dir, tmp_path, no_model):
-    rc, err = _err(capsys, ["compare"])
+def test_missing_document_and_both_inputs(examples_dir, tmp_path, no_model):
+    rc, _, err = invoke("compare")
     assert rc == 2 and "falta o documento" in err
-    rc, err = _err(capsys, ["compare", str(examples_dir / "peticao-curta.txt"), "--corpus", str(tmp_path)])
+    rc, _, err = invoke("compare", str(examples_dir / "peticao-curta.txt"), "--corpus", str(tmp_path))
     assert rc == 2 and "não os dois" in err
 
 
-def test_identical_arms_are_refused(capsys, examples_dir, no_model):
-    rc, err = _err(capsys, ["compare", str(examples_dir / "peticao-curta.txt"), "--template", "revisao",
-                            "--prefill", ""])
+def test_identical_arms_are_refused(examples_dir, no_model):
+    rc, _, err = invoke("compare", str(examples_dir / "peticao-curta.txt"), "--template", "revisao",
+                           "--prefill", "")
     assert rc == 2 and "os dois braços são iguais" in err
 
 
-def test_bad_report_suffix_and_limar_level(capsys, examples_dir, no_model):
+def test_bad_report_suffix_and_limar_level(examples_dir, no_model):
     doc = str(examples_dir / "peticao-curta.txt")
-    rc, err = _err(capsys, ["compare", doc, "--report", "saida.pdf"])
+    rc, _, err = invoke("compare", doc, "--report", "saida.pdf")
     assert rc == 2 and "--report espera um arquivo .html ou .md" in err
-    rc, err = _err(capsys, ["compare", doc, "--limar", "extremo"])
+    rc, _, err = invoke("compare", doc, "--limar", "extremo")
     assert rc == 2 and "nível de limar desconhecido" in err
 
 
-def test_corpus_folder_without_documents(capsys, tmp_path, no_model):
+def test_corpus_folder_without_documents(tmp_path, no_model):
     (tmp_path / "meta.json").write_text('{"ementa": "x"}', encoding="utf-8")
-    rc, err = _err(capsys, ["compare", "--corpus", str(tmp_path / "nada")])
+    rc, _, err = invoke("compare", "--corpus", str(tmp_path / "nada"))
     assert rc == 2 and "--corpus espera uma pasta" in err
     folder = tmp_path / "so-json"
     folder.mkdir()
     (folder / "meta.json").write_text('{"ementa": "x"}', encoding="utf-8")
-    rc, err = _err(capsys, ["compare", "--corpus", str(folder)])
+    rc, _, err = invoke("compare", "--corpus", str(folder))
     assert rc == 2 and "nenhum documento com texto" in err
 
 
-def test_real_run_json_report_and_history(capsys, examples_dir, tmp_path):
+@pytest.mark.model
+def test_real_run_json_report_and_history(examples_dir, tmp_path):
     report = tmp_path / "comparacao.html"
-    rc = main(["compare", str(examples_dir / "peticao-curta.txt"), "--samples", "2", "--seed", "9",
-               "--max-tokens", "8", "--template", "ementa-tradicional", "--json", "--report", str(report), "--n-ctx", "2048"])
-    out, err = capsys.readouterr()
+    rc, out, err = invoke("compare", str(examples_dir / "peticao-curta.txt"), "--samples", "2", "--seed", "9",
+                          "--max-tokens", "8", "--template", "ementa-tradicional", "--json", "--report", str(report),
+                          "--n-ctx", "2048")
     assert rc == 0, err
     data = json.loads(out)
     assert [a["name"] for a in data["arms"]] == ["A", "B"]
@@ -132,7 +123,7 @@ def test_arms_by_citation_mode():
     validate_arms([a, b])                    # same template and prefill, different mode: not identical
 
 
-def test_batch_refuses_anchored_with_jobs(capsys, examples_dir, tmp_path, no_model):
-    rc, err = _err(capsys, ["batch", str(examples_dir / "peticao-curta.txt"), "--out", str(tmp_path / "o"),
-                            "--jobs", "2", "--citations", "anchored"])
+def test_batch_refuses_anchored_with_jobs(examples_dir, tmp_path, no_model):
+    rc, _, err = invoke("batch", str(examples_dir / "peticao-curta.txt"), "--out", str(tmp_path / "o"),
+                           "--jobs", "2", "--citations", "anchored")
     assert rc == 2 and "--citations anchored só funciona" in err

@@ -11,7 +11,7 @@ import codecs
 import re
 
 from legalprompt.errors import DocumentError
-from legalprompt.textio import decode_bytes_ex
+from legalprompt.documents.encoding import decode_bytes_ex
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]{1,40})""", re.IGNORECASE)
 _WHATWG_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "l1": "cp1252",

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import time
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from legalprompt.batch.pdftext import clean_pages, dehyphenate
-from legalprompt.batch.readers import iter_documents, read_document
+from legalprompt.documents import iter_documents, read_document
+from legalprompt.documents.encoding import decode_bytes, decode_bytes_ex
+from legalprompt.documents.pdf_text import clean_pages, dehyphenate
 from legalprompt.errors import DocumentError, UserInputError
-from legalprompt.textio import decode_bytes, decode_bytes_ex
 
 DOCS = Path(__file__).resolve().parent.parent / "fixtures" / "docs"
 
@@ -90,7 +89,7 @@ def test_utf8_roundtrip(s):
     assert decode_bytes(s.encode("utf-8"), "x") == s.replace("\ufeff", "", 1 if s.startswith("\ufeff") else 0)
 
 
-def test_fifty_megabytes_of_text_is_fast(tmp_path):
+def test_fifty_megabytes_are_refused_by_size_yet_decodable(tmp_path):
     line = "Ação de execução – “réu” José, citação válida, art. 5º da CF. Órgão: Câmara Cível.\r\n"
     data = (line * (50 * 1024 * 1024 // len(line.encode("cp1252")) + 1)).encode("cp1252")
     path = tmp_path / "grande.txt"
@@ -98,16 +97,11 @@ def test_fifty_megabytes_of_text_is_fast(tmp_path):
     # Past MAX_TEXT_BYTES a file is refused from its size, before it is read (issue 19) ...
     with pytest.raises(DocumentError, match="grande demais"):
         read_document(path)
-    # ... and the decoder itself still handles 50 MB.
-    from legalprompt.textio import decode_bytes_ex
-
-    t0 = time.perf_counter()
+    # ... and the decoder itself still handles 50 MB (its time is linear: tests/reliability/test_fuzz.py).
     text, encoding = decode_bytes_ex(data, str(path))
-    elapsed = time.perf_counter() - t0
     assert encoding == "cp1252"
     assert text.startswith("Ação de execução – “réu”")
     assert "\r" not in text
-    assert elapsed < 10, f"50 MB took {elapsed:.1f}s"
 
 
 # --- formats ------------------------------------------------------------------------------------

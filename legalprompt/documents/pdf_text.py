@@ -140,7 +140,7 @@ def read_pdf(data: bytes, label: str) -> PdfText:
                     raise DocumentError(
                         f"{label}: PDF protegido por senha. Salve uma cópia sem senha (por exemplo, "
                         "qpdf --decrypt --password=SENHA entrada.pdf saida.pdf) e tente de novo.")
-            from legalprompt.batch.readers import MAX_DOCUMENT_CHARS
+            from legalprompt.documents.limits import MAX_DOCUMENT_CHARS
 
             try:  # the page tree's own count first: flattening 20,000 pages already takes seconds
                 declared = int(reader.trailer["/Root"]["/Pages"].get("/Count", 0))

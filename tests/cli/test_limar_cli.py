@@ -2,41 +2,36 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from legalprompt.cli import main
 from legalprompt.techniques.limar import limar
-
-DOCS = Path(__file__).resolve().parent / "fixtures" / "docs"
-REPO = Path(__file__).resolve().parent.parent
+from tests.cli.helpers import DOCS, REPO, assert_clean_error, invoke
 
 
-def test_prints_compressed_text(capsys):
-    assert main(["limar", str(DOCS / "cp1252.txt")]) == 0
-    out = capsys.readouterr().out
+def test_prints_compressed_text():
+    rc, out, _ = invoke("limar", str(DOCS / "cp1252.txt"))
+    assert rc == 0
     text = (DOCS / "cp1252.txt").read_bytes().decode("cp1252").replace("\r\n", "\n")
     assert out == limar(text, "medium").text + "\n"
     assert "R$ 15.000,00 (quinze mil reais)" in out and "11/09/1990" in out
 
 
-def test_levels_and_pt_aliases(capsys):
+def test_levels_and_pt_aliases():
     sizes = []
     for level in ("leve", "medium", "forte"):
-        assert main(["limar", str(DOCS / "acordao.pdf"), "--level", level]) == 0
-        sizes.append(len(capsys.readouterr().out))
+        rc, out, _ = invoke("limar", str(DOCS / "acordao.pdf"), "--level", level)
+        assert rc == 0
+        sizes.append(len(out))
     assert sizes[0] > sizes[1] > sizes[2]
 
 
-def test_stdin(monkeypatch, capsys):
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO("O réu não foi citado. Com efeito, nada mais.".encode("cp1252"))))
-    assert main(["limar", "-", "-l", "strong"]) == 0
-    assert "não foi citado" in capsys.readouterr().out
+def test_stdin():
+    rc, out, _ = invoke("limar", "-", "-l", "strong", stdin="O réu não foi citado. Com efeito, nada mais.".encode("cp1252"))
+    assert rc == 0 and "não foi citado" in out
 
 
 class _FakeEngine:
@@ -49,12 +44,13 @@ class _FakeEngine:
         return list(range(len(text)))
 
 
-def test_json_counts_with_the_engine_tokenizer(monkeypatch, capsys):
+def test_json_counts_with_the_engine_tokenizer(monkeypatch):
     import legalprompt.commands._engine as eng
 
     monkeypatch.setattr(eng, "engine_from_args", lambda args, quiet=False: _FakeEngine())
-    assert main(["limar", str(DOCS / "latin1.txt"), "--json", "--level", "strong"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    rc, out, _ = invoke("limar", str(DOCS / "latin1.txt"), "--json", "--level", "strong")
+    assert rc == 0
+    data = json.loads(out)
     assert set(data) >= {"text", "chars_before", "chars_after", "tokens_before", "tokens_after", "kept_citations"}
     assert data["tokens_before"] == data["chars_before"] and data["tokens_after"] == data["chars_after"]
     assert data["chars_after"] == len(data["text"]) < data["chars_before"]
@@ -62,9 +58,10 @@ def test_json_counts_with_the_engine_tokenizer(monkeypatch, capsys):
 
 
 @pytest.mark.model
-def test_json_with_the_bundled_model(capsys):
-    assert main(["limar", str(DOCS / "latin1.txt"), "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+def test_json_with_the_bundled_model():
+    rc, out, _ = invoke("limar", str(DOCS / "latin1.txt"), "--json")
+    assert rc == 0
+    data = json.loads(out)
     assert 0 < data["tokens_after"] < data["tokens_before"]
 
 
@@ -74,16 +71,12 @@ def test_json_with_the_bundled_model(capsys):
     (str(DOCS / "vazio.txt"), "vazio"),
     (str(DOCS / "binario.dat"), "não é texto"),
 ])
-def test_errors_are_one_pt_line_and_exit_2(path, message, capsys):
-    assert main(["limar", path]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("erro: ") and message in err and "Traceback" not in err
+def test_errors_are_one_pt_line_and_exit_2(path, message):
+    assert_clean_error(invoke("limar", path), 2, message)
 
 
-def test_bad_level_is_refused(capsys):
-    with pytest.raises(SystemExit) as exc:
-        main(["limar", str(DOCS / "latin1.txt"), "--level", "extremo"])
-    assert exc.value.code == 2
+def test_bad_level_is_refused():
+    assert_clean_error(invoke("limar", str(DOCS / "latin1.txt"), "--level", "extremo"), 2, "extremo")
 
 
 def test_module_imports_nothing_heavy():
