@@ -146,6 +146,9 @@ class Drafter:
         mode = req.citation_mode or template.meta.citations
         if mode not in CITATION_MODES:
             raise UserInputError(f"modo de citações desconhecido: {mode!r} (use {' ou '.join(CITATION_MODES)})")
+        if req.anchor_tables and mode != "anchored":
+            raise UserInputError("as normas das tabelas só se somam às fontes com citações ancoradas "
+                                 f"(o modo deste pedido é {mode!r})")
         allowed = self.allowed_citations(req.document, tables=req.anchor_tables) if mode == "anchored" else None
         return PreparedDraft(req, template, user_text, prefill, prompt, tokens, params, inputs, staged,
                              citation_mode=mode, allowed=allowed)

@@ -60,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
     early.validate()
     if args.gpu_layers is not None:
         parse_gpu_layers(args.gpu_layers)
+    if args.anchor_tables and args.citations == "free":
+        raise UserInputError("--anchor-tables só vale com citações ancoradas: tire --citations free "
+                             "(ou use --citations anchored)")
     text, label = read_text_arg(args.document)
     req = DraftRequest(template=args.template, document=text, document_label=label,
                        document_path=None if label.startswith("<") else str(Path(label).resolve()),
