@@ -3,19 +3,22 @@
 The allowed citations of one request are built once from its source documents:
 * every citation the extractor finds in the sources, written in the equivalent forms the checker
   treats as the same ("Lei nº 8.078/1990", "Lei 8.078/90", "CDC", "art. 14 do CDC", "REsp nº 1.234/SP");
-* every norm of the shipped tables, by number and by name, and "art. N da <norm>" for N inside the
-  norm's article count.
+* only with `tables=True` (`run --anchor-tables`), or when there is no source text at all: every norm of
+  the shipped tables, by number and by name, and "art. N da <norm>" for N inside the norm's article
+  count. With sources, a table norm the sources do not cite is refused, even by its bare name ("CPC",
+  "Código Civil"): an anchored draft cites nothing that is not in its sources.
 
-They live in two character tries (lower case, "°" read as "º"): the literal forms, and the norms that an
-"art. N d[ao] " prefix may continue with, each node carrying the largest article count below it, so
-that "art. 900 do " can only go on to a norm with at least 900 articles.
+They live in character tries (lower case, "°" read as "º", line breaks as spaces): the literal forms,
+and the norms that an "art. N d[ao] " prefix may continue with, each node carrying the largest article
+count below it, so that "art. 900 do " can only go on to a norm with at least 900 articles.
 
 `CitationGuard.accepts(text, piece)` says whether appending `piece` keeps the text free of a citation
-the sources and tables do not allow. A citation "opens" at any word start whose text is a prefix of an
-allowed form; once it holds a digit it must stay a prefix of an allowed form until it is complete and
-followed by a boundary. Before its first digit it may be abandoned ("Lei de Murphy": the model left
-the citation), and "art. 5º do contrato" leaves it too. The guard never looks at tokens: the engine
-asks it about the pieces of the model's best candidates, only when the sampled token is refused.
+the allowed set does not hold, and of a quotation the sources do not contain (quotes.py). A citation
+"opens" at any word start whose text is a prefix of an allowed form; once it holds a digit it must stay
+a prefix of an allowed form until it is complete and followed by a boundary. Before its first digit it
+may be abandoned ("Lei de Murphy": the model left the citation), and "art. 5º do contrato" leaves it
+too. The guard never looks at tokens: the engine asks it about the pieces of the model's best
+candidates, only when the sampled token is refused.
 """
 
 from __future__ import annotations
