@@ -14,7 +14,7 @@ from typing import Any
 from legalprompt.citations.models import CheckReport
 from legalprompt.config import Settings
 from legalprompt.engine.events import DoneEvent, TextEvent
-from legalprompt.engine.llama_engine import Engine
+from legalprompt.engine.decoder import Decoder
 from legalprompt.engine.params import SamplingParams, choose_seed
 from legalprompt.engine.prompt import BuiltPrompt, continue_after_reasoning
 from legalprompt.errors import LegalPromptError, UserInputError
@@ -59,6 +59,13 @@ class PreparedDraft:
     citation_mode: str = "free"
     allowed: Any = None        # legalprompt.citations.anchor.AllowedCitations when anchored
     guard: Any = None          # the CitationGuard of the last stream (its `refusals` count)
+    answer_budget: int = 0     # tokens the answer may take in the context (with --thinking, twice max_tokens)
+    fits: bool = True          # prompt + answer budget fit the decoder's context (see Drafter.measure)
+
+    @property
+    def n_tokens(self) -> int:
+        """Prompt tokens."""
+        return len(self.tokens)
 
     @property
     def skeleton_titles(self) -> list[str] | None:
@@ -104,22 +111,29 @@ def sampling_for(template: PromptTemplate, settings: Settings, req: DraftRequest
 
 
 class Drafter:
-    def __init__(self, engine: Engine, settings: Settings, history: History | None = None):
-        self.engine = engine
+    """The one route from a request to a result: prepare (prompt, tokens, fit), stream through a Decoder, then
+    the citation check, the shape check and the history row. Every front end goes through here."""
+
+    def __init__(self, decoder: Decoder, settings: Settings, history: History | None = None):
+        self.decoder = decoder
+        self.engine = decoder  # the older name; any Decoder, not only the in-process engine
         self.settings = settings
         self.history = history
-        self._model_sha: str | None = None
         self._allowed: dict[str, Any] = {}   # document sha256 -> AllowedCitations (built once per document)
 
     def model_sha256(self) -> str:
-        if self._model_sha is None:
-            from legalprompt.engine.models import sha256_cached
+        return self.decoder.model_id()
 
-            self._model_sha = sha256_cached(self.engine.ref.path)
-        return self._model_sha
+    def measure(self, req: DraftRequest) -> PreparedDraft:
+        """The prepared request without refusing it when it does not fit (nor when the document is empty):
+        `prep.n_tokens`, `prep.fits`, `prep.answer_budget`, for a token count or to plan chunks. It builds no
+        citation index; stream a request prepared with `prepare`."""
+        return self.prepare(req, check_fit=False)
 
-    def prepare(self, req: DraftRequest) -> PreparedDraft:
-        if not req.document.strip():
+    def prepare(self, req: DraftRequest, *, check_fit: bool = True) -> PreparedDraft:
+        """Template + document -> prompt tokens and sampling parameters. Raises (pt-BR) on bad input, and
+        when prompt + answer do not fit the context unless `check_fit` is False (see `measure`)."""
+        if check_fit and not req.document.strip():  # measuring an empty document gives the template's overhead
             raise UserInputError("o documento está vazio: passe um arquivo com texto ou cole o texto")
         template = load_template(req.template)
         inputs = {template.meta.document_input: req.document, **req.inputs}
@@ -134,24 +148,42 @@ class Drafter:
         if staged and req.thinking:
             raise UserInputError("--thinking e a redação por seções não se combinam ainda: use --no-staged com "
                                  "--thinking")
-        prompt = self.engine.build_prompt(user_text, prefill, template.meta.system, thinking=req.thinking)
-        params.stop = [*params.stop, *self.engine.turn_stops(prompt)]
-        tokens = self.engine.prompt_tokens(prompt)
+        dec = self.decoder
+        prompt = dec.build_prompt(user_text, prefill, template.meta.system, thinking=req.thinking)
+        params.stop = [*params.stop, *dec.turn_stops(prompt)]
+        tokens = dec.prompt_tokens(prompt)
         extra = 0
         if staged:  # the titles written into the model's mouth take room in the context too
-            extra = sum(len(self.engine.tokenize(template.render_text(st.title + st.close, inputs, "esqueleto", n=99)))
+            extra = sum(len(dec.tokenize(template.render_text(st.title + st.close, inputs, "esqueleto", n=99)))
                         for st in [template.meta.skeleton.header, *template.meta.skeleton.sections])
         # With --thinking the reasoning and the answer share the context, each up to max_tokens.
-        self.engine.check_fits(len(tokens), params.max_tokens * (2 if prompt.thinking else 1) + extra)
+        budget = params.max_tokens * (2 if prompt.thinking else 1) + extra
+        if check_fit:
+            dec.check_fits(len(tokens), budget)
+        mode = self.citation_mode(req, template)
+        allowed = (self.allowed_citations(req.document, tables=req.anchor_tables)
+                   if mode == "anchored" and check_fit else None)
+        return PreparedDraft(req, template, user_text, prefill, prompt, tokens, params, inputs, staged,
+                             citation_mode=mode, allowed=allowed, answer_budget=budget,
+                             fits=dec.fits(len(tokens), budget))
+
+    def citation_mode(self, req: DraftRequest, template: PromptTemplate | None = None) -> str:
+        """anchored or free: the request's, else the template's. A decoder that cannot steer its sampler (a
+        remote server) drafts the template's default free; asked for anchored explicitly, it refuses."""
+        template = template or load_template(req.template)
         mode = req.citation_mode or template.meta.citations
         if mode not in CITATION_MODES:
             raise UserInputError(f"modo de citações desconhecido: {mode!r} (use {' ou '.join(CITATION_MODES)})")
+        if mode == "anchored" and not self.decoder.steers:
+            if req.citation_mode == "anchored":
+                raise UserInputError(
+                    f"--citations anchored precisa escolher cada token, e {self.decoder.model_name} (um servidor "
+                    "remoto) sorteia os seus: use --citations free com --endpoint, ou rode com o modelo local")
+            mode = "free"
         if req.anchor_tables and mode != "anchored":
             raise UserInputError("as normas das tabelas só se somam às fontes com citações ancoradas "
                                  f"(o modo deste pedido é {mode!r})")
-        allowed = self.allowed_citations(req.document, tables=req.anchor_tables) if mode == "anchored" else None
-        return PreparedDraft(req, template, user_text, prefill, prompt, tokens, params, inputs, staged,
-                             citation_mode=mode, allowed=allowed)
+        return mode
 
     def allowed_citations(self, document: str, tables: bool = False):
         """The citations an anchored draft of `document` may write, built once per document: the
@@ -175,7 +207,7 @@ class Drafter:
             command=req.command, template=prep.template.name, template_sha=prep.template.sha256,
             document=req.document_label, prefill=prep.prefill, prompt=prep.prompt.text,
             params={k: v for k, v in prep.params.__dict__.items()}, seed=prep.params.seed,
-            model_name=self.engine.ref.name, model_sha256=self.model_sha256(), inputs=dict(req.inputs),
+            model_name=self.decoder.model_name, model_sha256=self.model_sha256(), inputs=dict(req.inputs),
             document_path=req.document_path,
             document_sha256=hashlib.sha256(req.document.encode("utf-8", "surrogatepass")).hexdigest(),
             citation_mode=prep.citation_mode, **({"skeleton": prep.skeleton_titles} if prep.staged else {}))
@@ -193,6 +225,8 @@ class Drafter:
         last_save = time.monotonic()
         staged_record = None
         guard = None
+        if prep.citation_mode == "anchored" and prep.allowed is None:  # prepared by measure()
+            prep.allowed = self.allowed_citations(req.document)
         if prep.allowed is not None:
             from legalprompt.citations.anchor import CitationGuard
 
@@ -202,15 +236,15 @@ class Drafter:
                 from legalprompt.techniques.staging import StagedResult, staged_generate
 
                 staged_record = StagedResult()
-                events = staged_generate(self.engine, prep.template, prep.inputs, prep.user_text, prep.prefill,
+                events = staged_generate(self.decoder, prep.template, prep.inputs, prep.user_text, prep.prefill,
                                          prep.params, cancel, staged_record, guard=guard)
             else:
                 tokens = prep.tokens
                 if prep.prompt.thinking:
-                    tokens = staged_reasoning(self.engine, prep, cancel, reasoning, on_reasoning)
+                    tokens = staged_reasoning(self.decoder, prep, cancel, reasoning, on_reasoning)
                     if cancel is not None and cancel.is_set():
                         raise KeyboardInterrupt
-                events = self.engine.generate(tokens, prep.params, cancel, prefill=prep.prefill, guard=guard)
+                events = self.decoder.generate(tokens, prep.params, cancel, prefill=prep.prefill, guard=guard)
             done: DoneEvent | None = None
             for ev in events:
                 if isinstance(ev, TextEvent):
@@ -254,6 +288,27 @@ class Drafter:
         assert result is not None
         return result
 
+    def next_tokens(self, text: str, top_k: int = 10, command: str = "next") -> list:
+        """The most probable next tokens after `text` (no text is generated, so there is nothing to check),
+        recorded in the history like any request: the text as prompt, the candidates as output."""
+        next_tokens = getattr(self.decoder, "next_tokens", None)
+        if next_tokens is None:
+            raise UserInputError(f"{self.decoder.model_name} não mostra os próximos tokens: use o modelo local")
+        run_id = None
+        if self.history is not None:
+            run_id = self.history.start_run(command=command, prompt=text, params={"top_k": top_k},
+                                            model_name=self.decoder.model_name, model_sha256=self.model_sha256())
+        try:
+            cands = next_tokens(text, top_k)
+        except BaseException as exc:
+            if run_id is not None:
+                self.history.finish_run(run_id, status="error", output="", error=_error_text(exc))
+            raise
+        if run_id is not None:
+            self.history.finish_run(run_id, status="ok", output="\n".join(
+                f"{c.piece!r} {c.prob * 100:.2f}%" for c in cands))
+        return cands
+
     @staticmethod
     def check_citations(output: str, source: str) -> CheckReport:
         """The citations and quotations of `output`, checked against `source` (whose index is built once
@@ -263,7 +318,7 @@ class Drafter:
         return check_text(output, sources=[source])
 
 
-def staged_reasoning(engine: Engine, prep: PreparedDraft, cancel: threading.Event | None,
+def staged_reasoning(engine: Decoder, prep: PreparedDraft, cancel: threading.Event | None,
                      sink: list[str], on_text: Callable[[str], None] | None = None) -> list[int]:
     """Staged prefill, stage 1: the prompt ends inside the template's open reasoning block; the model
     reasons until it closes the block (or ends its turn, or spends max_tokens). Its reasoning, the

@@ -39,3 +39,14 @@ def shared_data() -> Path:
 @pytest.fixture
 def examples_dir() -> Path:
     return REPO / "examples"
+
+
+# Fixtures that load a real GGUF model (here and in the packages' conftest files): a test that asks for one
+# is a `model` test, so `pytest -m "not model"` stays the fast suite without a mark on every test.
+MODEL_FIXTURES = {"gemma", "smol", "engine", "llama_server", "two_llama_servers", "drafter"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())) and not item.get_closest_marker("model"):
+            item.add_marker(pytest.mark.model)

@@ -7,7 +7,8 @@ prefill), not `/v1/chat/completions`. A chat endpoint cannot continue a prefille
 and a plain completion keeps the instructions as the shared first part of every prompt, which the
 servers' prefix caches (llama-server's `cache_prompt`, vLLM's automatic prefix caching) reuse.
 
-No third-party HTTP client is needed: urllib in a thread pool keeps N requests in flight. Transient
+No third-party HTTP client is needed: urllib, called from the batch's worker threads, keeps N requests in
+flight (`endpoint_decoder.EndpointDecoder` spreads them across servers). Transient
 failures (HTTP 408/409/425/429/5xx, connection refused or reset, timeouts) are retried with
 exponential backoff and jitter, honouring `Retry-After`; anything else fails the document at once
 with the server's message.
@@ -24,7 +25,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -209,51 +209,3 @@ def parse_endpoint_spec(spec: str) -> tuple[str, int | None]:
         raise UserInputError(f"--endpoint {spec}: depois de # vem o número de pedidos simultâneos (ex.: "
                              "http://127.0.0.1:8080#4)")
     return url, jobs
-
-
-class EndpointPool:
-    """Requests in flight across one or more servers, each with its own number of slots: `submit(tag, prompt,
-    params)` sends to the server with the most free slots, `poll()` returns finished ones as (tag, result,
-    server url)."""
-
-    def __init__(self, client: EndpointClient | list[tuple[EndpointClient, int]], jobs: int = 1):
-        self.servers = client if isinstance(client, list) else [(client, jobs)]
-        self.capacity = sum(max(1, n) for _, n in self.servers)
-        self._pool = ThreadPoolExecutor(max_workers=self.capacity, thread_name_prefix="legalprompt-endpoint")
-        self._futures: dict[Future, tuple[Any, int]] = {}
-        self._busy = [0] * len(self.servers)
-        self._next = 0  # rotates ties, so equal servers share the first documents too
-
-    @property
-    def in_flight(self) -> int:
-        return len(self._futures)
-
-    def _pick(self) -> int:
-        n = len(self.servers)
-        order = [(self._next + i) % n for i in range(n)]
-        best = max(order, key=lambda i: max(1, self.servers[i][1]) - self._busy[i])
-        self._next = (best + 1) % n
-        return best
-
-    def submit(self, tag: Any, prompt: str, params: SamplingParams) -> None:
-        i = self._pick()
-        self._busy[i] += 1
-        self._futures[self._pool.submit(self.servers[i][0].complete, prompt, params)] = (tag, i)
-
-    def poll(self, timeout: float | None = None) -> list[tuple[Any, Completion | BaseException, str]]:
-        if not self._futures:
-            return []
-        done, _ = wait(list(self._futures), timeout=timeout, return_when=FIRST_COMPLETED)
-        out = []
-        for f in done:
-            tag, i = self._futures.pop(f)
-            self._busy[i] -= 1
-            exc = f.exception()
-            out.append((tag, exc if exc is not None else f.result(), self.servers[i][0].base))
-        return out
-
-    def close(self) -> None:
-        for f in self._futures:
-            f.cancel()
-        self._pool.shutdown(wait=True, cancel_futures=True)
-        self._futures.clear()

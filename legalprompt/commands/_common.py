@@ -25,14 +25,19 @@ def add_model_args(p: argparse.ArgumentParser) -> None:
                         "(para um template que o legalprompt não consegue aplicar)")
 
 
-def add_draft_args(p: argparse.ArgumentParser, *, seed_help: str, each: str = "da resposta") -> None:
-    """Prefill, template inputs and sampling flags shared by run and batch."""
+def add_prompt_args(p: argparse.ArgumentParser, *, each: str = "da resposta") -> None:
+    """Prefill, template inputs and the answer's length: what shapes a prompt (run, batch, prompt)."""
     pre = p.add_mutually_exclusive_group()
     pre.add_argument("--prefill", help="primeiras palavras da resposta (substitui as do template)")
     pre.add_argument("--no-prefill", action="store_true", help="sem palavras iniciais")
     p.add_argument("--input", "-i", action="append", default=[], metavar="CHAVE=VALOR",
                    help="entrada do template (repita para várias)")
     p.add_argument("--max-tokens", type=int, dest="max_tokens", help=f"máximo de tokens {each}")
+
+
+def add_draft_args(p: argparse.ArgumentParser, *, seed_help: str, each: str = "da resposta") -> None:
+    """The prompt's flags plus sampling: shared by run and batch."""
+    add_prompt_args(p, each=each)
     p.add_argument("--temperature", type=float, help="temperatura (0 = sempre o mais provável)")
     p.add_argument("--top-p", type=float, dest="top_p", help="top-p (0 a 1)")
     p.add_argument("--seed", type=int, help=seed_help)

@@ -37,7 +37,7 @@ def register(sub) -> None:
                    help="tenta de novo os documentos que falharam numa execução anterior")
     p.add_argument("--no-check", action="store_true", help="não verificar as citações")
     p.add_argument("--citations", choices=("anchored", "free"), dest="citations",
-                   help="citações: anchored (só as que constam do documento de origem, em qualquer forma equivalente) ou free (padrão: o do template, anchored nos de redação); anchored exige --jobs 1 e o modelo local)")
+                   help="citações: anchored (só as que constam do documento de origem, em qualquer forma equivalente) ou free (padrão: o do template, anchored nos de redação); anchored exige o modelo local, não --endpoint)")
     p.add_argument("--quiet", "-q", action="store_true", help="sem barra de progresso")
     add_model_args(p)
     add_json_arg(p)
@@ -57,9 +57,9 @@ def run(args: argparse.Namespace) -> int:
     jobs_requested = parse_jobs(args.jobs)
     if args.retries < 0:
         raise UserInputError(f"--retries deve ser 0 ou mais (recebi {args.retries})")
-    if args.citations == "anchored" and ((jobs_requested != "auto" and jobs_requested > 1) or args.endpoint):
-        raise UserInputError("--citations anchored só funciona com o modelo local e --jobs 1; "
-                             "use --citations free para --jobs > 1 ou --endpoint")
+    if args.citations == "anchored" and args.endpoint:  # a remote server samples its own tokens
+        raise UserInputError("--citations anchored precisa escolher cada token, e um servidor remoto sorteia os "
+                             "seus: use --citations free com --endpoint, ou rode com o modelo local")
     load_template(args.template)  # refuse an unknown template before loading the model
     opts = BatchOptions(
         inputs=args.inputs, template=args.template, out_dir=Path(args.out),
@@ -72,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
 
     list(iter_documents(args.inputs))
     settings = settings_from_args(args)
+    from legalprompt.store.history import History
+
     if args.endpoint:
         from legalprompt.batch.endpoint import EndpointClient, parse_endpoint_spec
 
@@ -87,14 +89,10 @@ def run(args: argparse.Namespace) -> int:
         opts.jobs = sum(n for _, n in servers)
         _say_jobs(f"{len(servers)} servidor(es): " + ", ".join(f"{c.base} ({n} pedidos simultâneos)"
                                                               for c, n in servers), args)
-        runner = BatchRunner(opts, settings, endpoint=servers)
+        runner = BatchRunner(opts, settings, endpoint=servers, history=History())
     else:
-        from legalprompt.store.history import History
-
         engine = engine_from_args(args)
         opts.jobs, why = choose_jobs(jobs_requested, gpu_layers=engine.gpu_layers)
-        if args.citations == "anchored" and opts.jobs > 1:  # anchoring watches one sequence at a time
-            opts.jobs, why = 1, "--jobs auto: 1 documento por vez (--citations anchored)"
         _say_jobs(why, args)
         runner = BatchRunner(opts, settings, engine=engine, history=History())
     summary = runner.run()

@@ -30,21 +30,6 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _read(value: str) -> str:
-    from pathlib import Path
-
-    from legalprompt.commands._common import read_text_arg
-    from legalprompt.errors import UserInputError
-
-    if value != "-":
-        path = Path(value)
-        if not path.exists():
-            raise UserInputError(f"arquivo não encontrado: {value}")
-        if path.is_dir():
-            raise UserInputError(f"é uma pasta, não um arquivo: {value}")
-    return read_text_arg(value)[0]
-
-
 def _parse_today(value: str | None):
     import datetime as dt
 
@@ -119,11 +104,12 @@ def render_list(report, *, color: bool) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from legalprompt.citations import check_text
-    from legalprompt.commands._common import print_json
+    from legalprompt.commands._common import print_json, read_text_arg
 
     today = _parse_today(args.today)
-    text = _read(args.file)
-    sources = [_read(s) for s in args.sources] if args.sources else None
+    # read_document refuses a missing file or a folder with a pt-BR message saying what to do.
+    text = read_text_arg(args.file)[0]
+    sources = [read_text_arg(s)[0] for s in args.sources] if args.sources else None
     report = check_text(text, sources=sources, today=today)
     if args.json:
         print_json(report.to_dict())

@@ -45,16 +45,15 @@ def render(result, *, color: bool = False) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from legalprompt.commands._common import print_json
-    from legalprompt.commands.check import _read
+    from legalprompt.commands._common import print_json, read_text_arg
     from legalprompt.errors import UserInputError
     from legalprompt.techniques.lint_ementa import lint
 
-    text = _read(args.file)
+    text = read_text_arg(args.file)[0]
     if not text.strip():
         raise UserInputError(f"{'a entrada padrão' if args.file == '-' else args.file} está vazia: passe o texto "
                              "de uma ementa")
-    sources = [_read(s) for s in args.sources] if args.sources else None
+    sources = [read_text_arg(s)[0] for s in args.sources] if args.sources else None
     result = lint(text, sources=sources)
     if args.json:
         print_json({"ok": result.ok, "form": result.form, "findings": [f.to_dict() for f in result.findings]})

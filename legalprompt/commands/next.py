@@ -24,13 +24,18 @@ def run(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise UserInputError(f"--top deve ser 1 ou mais (recebi {args.top})")
     text = text_or_file(args.text)
+    from legalprompt.commands._engine import settings_from_args
+    from legalprompt.drafting import Drafter
+    from legalprompt.store.history import History
+
+    history = History()
     eng = engine_from_args(args)
-    cands = eng.next_tokens(text, args.top)
+    cands = Drafter(eng, settings_from_args(args), history).next_tokens(text, args.top)
     if args.json:
-        print_json({"model": eng.ref.name, "text": text,
+        print_json({"model": eng.model_name, "text": text,
                     "candidates": [{"id": c.id, "piece": c.piece, "prob": c.prob} for c in cands]})
         return 0
-    print(f"Depois de {text!r}, o modelo {eng.ref.name} espera:")
+    print(f"Depois de {text!r}, o modelo {eng.model_name} espera:")
     for c in cands:
         bar = "█" * max(1, round(c.prob * 40))
         print(f"  {c.piece!r:<20} {c.prob * 100:6.2f}%  {bar}")

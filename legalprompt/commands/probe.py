@@ -24,18 +24,22 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from legalprompt.commands._engine import engine_from_args
+    from legalprompt.commands._engine import engine_from_args, settings_from_args
+    from legalprompt.drafting import Drafter
     from legalprompt.errors import UserInputError
+    from legalprompt.store.history import History
     from legalprompt.techniques.probe import ask
 
     if args.samples < 1:
         raise UserInputError(f"--samples deve ser 1 ou mais (recebi {args.samples})")
+    history = History()
     eng = engine_from_args(args)
-    results = [ask(eng, args.question, args.samples, args.seed, args.max_tokens, args.temperature)]
+    drafter = Drafter(eng, settings_from_args(args), history)
+    results = [ask(drafter, args.question, args.samples, args.seed, args.max_tokens, args.temperature)]
     if args.reverse:
-        results.append(ask(eng, args.reverse, args.samples, args.seed, args.max_tokens, args.temperature))
+        results.append(ask(drafter, args.reverse, args.samples, args.seed, args.max_tokens, args.temperature))
     if args.json:
-        print_json({"model": eng.ref.name, "probes": [r.to_dict() for r in results],
+        print_json({"model": eng.model_name, "probes": [r.to_dict() for r in results],
                     "warning": any(r.agreement < LOW_AGREEMENT for r in results)})
         return 0
     for r in results:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from legalprompt.commands._common import add_json_arg, add_model_args, print_json, read_text_arg
+from legalprompt.commands._common import add_json_arg, add_model_args, add_prompt_args, print_json, read_text_arg
 
 
 def register(sub) -> None:
@@ -16,12 +16,7 @@ def register(sub) -> None:
                                    "Nada é gerado.")
     p.add_argument("document", metavar="DOCUMENTO", help="arquivo (txt, md, pdf, docx, html) ou - para a entrada padrão")
     p.add_argument("--template", "-t", default="ementa", help="nome do template (padrão: ementa)")
-    pre = p.add_mutually_exclusive_group()
-    pre.add_argument("--prefill", help="primeiras palavras da resposta (substitui as do template)")
-    pre.add_argument("--no-prefill", action="store_true", help="sem palavras iniciais")
-    p.add_argument("--input", "-i", action="append", default=[], metavar="CHAVE=VALOR",
-                   help="entrada do template (repita para várias)")
-    p.add_argument("--max-tokens", type=int, dest="max_tokens", help="máximo de tokens da resposta")
+    add_prompt_args(p)
     p.add_argument("--thinking", action="store_true",
                    help="modelos que raciocinam: deixar o modelo raciocinar antes das palavras iniciais")
     add_model_args(p)
@@ -41,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
                        prefill="" if args.no_prefill else args.prefill, max_tokens=args.max_tokens,
                        thinking=args.thinking, seed=0)
     engine = engine_from_args(args)
-    prep = Drafter(engine, settings_from_args(args)).prepare(req)
+    prep = Drafter(engine, settings_from_args(args)).measure(req)  # show it even when it does not fit
     prompt = prep.prompt
     view = engine.prompt_view(prompt)
     n = len(view)
@@ -51,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         "model": engine.ref.name, "chat_format": prompt.format, "template": prep.template.name,
         "text": prompt.text, "prefill": prompt.prefill, "prefill_start_char": prompt.prefill_start,
         "prefill_start_token": prefill_token, "prompt_tokens": n, "max_tokens": prep.params.max_tokens,
+        "fits": prep.fits,
         "n_ctx": engine.n_ctx, "thinking": prompt.thinking, "reasoning_close": prompt.reasoning_close or None,
         "end_of_turn_text": prompt.end_of_turn or None, "stop": prep.params.stop,
         "end_of_turn_tokens": [{"id": i, "piece": p} for i, p in eog],
@@ -68,6 +64,9 @@ def run(args: argparse.Namespace) -> int:
     share = 100 * (n + prep.params.max_tokens) / engine.n_ctx
     out.write(f"{n} tokens de prompt + até {prep.params.max_tokens} de resposta = {n + prep.params.max_tokens} de "
               f"{engine.n_ctx} do contexto ({share:.0f}%)\n")
+    if not prep.fits:
+        out.write("atenção: não cabe no contexto; `legalprompt run` recusaria. Encurte o documento (por exemplo com "
+                  "`legalprompt limar`), reduza --max-tokens ou aumente --n-ctx.\n")
     if prompt.thinking:
         out.write(f"--thinking: o modelo raciocina a partir do fim do prompt; as palavras iniciais "
                   f"{prompt.prefill!r} entram depois de {prompt.reasoning_close.strip()!r}\n")

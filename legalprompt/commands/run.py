@@ -124,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
         d = result.done
         print_json({
             "output": d.output, "prefill": d.prefill, "template": prep.template.name,
-            "model": engine.ref.name, "seed": d.seed, "stop_reason": d.stop_reason, "run_id": result.run_id,
+            "model": engine.model_name, "seed": d.seed, "stop_reason": d.stop_reason, "run_id": result.run_id,
             "shape_ok": result.shape_ok, "shape": result.shape, "skeleton": result.skeleton,
             "reasoning": result.reasoning, "citation_mode": prep.citation_mode,
             "usage": {"prompt_tokens": d.usage.prompt_tokens, "completion_tokens": d.usage.completion_tokens,
@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     _print_flags(result.citations, styled)
     _print_shape(result.shape)
     d = result.done
-    print(f"[{engine.ref.name} · {d.usage.prompt_tokens} tokens de prompt, {d.usage.completion_tokens} gerados · "
+    print(f"[{engine.model_name} · {d.usage.prompt_tokens} tokens de prompt, {d.usage.completion_tokens} gerados · "
           f"1º token em {d.timings.time_to_first_token_s:.2f}s · {d.timings.generation_tokens_per_s:.1f} tokens/s · "
           f"GPU: {engine.gpu_layers} camadas · semente {d.seed} · citações {_MODE_LABEL[prep.citation_mode]} · "
           f"histórico #{result.run_id}]", file=sys.stderr)

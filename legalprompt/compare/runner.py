@@ -278,7 +278,7 @@ def run_comparisons(documents: Sequence[CompareDocument], arms: Sequence[ArmSpec
         prep = drafter.prepare(req)
         tpl = prep.template
         arm_results[(di, ai)] = ArmResult(
-            spec=arm, template=tpl.name, prefill=prep.prefill, model=drafter.engine.ref.name,
+            spec=arm, template=tpl.name, prefill=prep.prefill, model=drafter.decoder.model_name,
             document_input="completo" if arm.limar is None else f"limado ({arm.limar})",
             params={k: v for k, v in prep.params.__dict__.items() if k != "seed"},
             shape_check=(tpl.meta.check.description or tpl.meta.check.named or "regex") if tpl.meta.check else None,
@@ -290,7 +290,7 @@ def run_comparisons(documents: Sequence[CompareDocument], arms: Sequence[ArmSpec
         p = replace(prep, request=replace(prep.request, seed=seed),
                     params=replace(prep.params, seed=seed, stop=list(prep.params.stop)))
         if cold:
-            drafter.engine.forget_context()
+            drafter.decoder.forget_context()
         t0 = time.perf_counter()
         res = None
         for ev in drafter.stream(p, cancel):

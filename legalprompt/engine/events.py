@@ -40,6 +40,15 @@ class DoneEvent:
     usage: Usage = field(default_factory=Usage)
     timings: Timings = field(default_factory=Timings)
     seed: int = 0
+    served_by: str | None = None  # the server that generated it (a remote decoder), else None
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+@dataclass
+class Candidate:
+    """One of the most probable next tokens (`legalprompt next`, the TUI's Tokens screen)."""
+    id: int
+    piece: str
+    prob: float

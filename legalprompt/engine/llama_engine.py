@@ -6,31 +6,25 @@ The context stays loaded between requests, so a prompt that shares a prefix with
 
 from __future__ import annotations
 
-import codecs
 import re
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from legalprompt.engine.events import DoneEvent, TextEvent, Timings, Usage
+from legalprompt.engine.assembly import Clock, TextAssembler
+from legalprompt.engine.decoder import check_context, request_tokens
+from legalprompt.engine.events import Candidate, DoneEvent, TextEvent, Usage
 from legalprompt.engine.gguf_meta import GGUFMeta, read_gguf
 from legalprompt.engine.models import ModelRef, effective_prompt_format
 from legalprompt.engine.params import LoadOptions, SamplingParams, parse_gpu_layers, physical_cores
+from legalprompt.engine.steering import anchored_choice, complete_open_citation
 from legalprompt.engine.prompt import PLAIN_HINT, BuiltPrompt, render_chat, render_plain
-from legalprompt.errors import ContextOverflowError, ModelError, TemplateError, UserInputError
+from legalprompt.errors import ModelError, TemplateError, UserInputError
 
 # Template markup that is a special token in every real vocabulary: <|eot_id|>, <｜Assistant｜>.
 _MARKER = re.compile(r"<\|[^|<>\s]{1,48}\|>|<｜[^｜<>\s]{1,48}｜>")
 
-
-
-@dataclass
-class Candidate:
-    id: int
-    piece: str
-    prob: float
 
 
 def plan_gpu_layers(requested: str | int, n_layers: int | None, supported: bool) -> tuple[int, int, str | None]:
@@ -80,7 +74,10 @@ def _quiet_llama_logs(llama_cpp) -> None:
 
 
 class Engine:
-    """Owns one `llama_cpp.Llama`. Thread-safe by serialisation: every call takes the lock."""
+    """Owns one `llama_cpp.Llama`. Thread-safe by serialisation: every call takes the lock.
+    A `legalprompt.engine.decoder.Decoder`: the in-process one."""
+
+    steers = True  # takes a citation guard (anchored citations)
 
     def __init__(self, ref: ModelRef, opts: LoadOptions):
         opts.validate()
@@ -88,6 +85,7 @@ class Engine:
         self.meta: GGUFMeta = read_gguf(ref.path)
         self.prompt_format = effective_prompt_format(ref, self.meta)
         self.warnings: list[str] = []
+        self._model_sha: str | None = None
         import llama_cpp
 
         _quiet_llama_logs(llama_cpp)
@@ -126,10 +124,31 @@ class Engine:
 
         self._piece_buf = ctypes.create_string_buffer(64)
         self._pieces: dict[tuple[int, bool], bytes] = {}
-        self._bos_text = self._piece(self.llm.token_bos(), special=True) if self.llm.token_bos() >= 0 else ""
-        self._eos_text = self._piece(self.llm.token_eos(), special=True) if self.llm.token_eos() >= 0 else ""
+        self._bos_text = self.piece(self.llm.token_bos(), special=True) if self.llm.token_bos() >= 0 else ""
+        self._eos_text = self.piece(self.llm.token_eos(), special=True) if self.llm.token_eos() >= 0 else ""
         self._eog: list[tuple[int, str]] | None = None
         self._marker_ok: dict[str, bool] = {}
+
+    @property
+    def model_name(self) -> str:
+        return self.ref.name
+
+    def model_id(self) -> str:
+        """sha256 of the weights (cached by path, size and mtime): what a result was made with."""
+        if self._model_sha is None:
+            from legalprompt.engine.models import sha256_cached
+
+            self._model_sha = sha256_cached(self.ref.path)
+        return self._model_sha
+
+    def fits(self, n_prompt: int, max_tokens: int) -> bool:
+        return n_prompt + max_tokens <= self.n_ctx
+
+    def parallel(self, n_seq: int):
+        """A decoder for `n_seq` requests at once: parallel sequences in a second context on these weights."""
+        from legalprompt.engine.parallel import ParallelDecoder
+
+        return ParallelDecoder(self, n_seq, n_ctx_seq=self.n_ctx)
 
     @staticmethod
     def _batch_size(opts: LoadOptions, n_gpu_layers: int) -> int:
@@ -142,7 +161,7 @@ class Engine:
         return 512 if n_gpu_layers != 0 else 64
 
     # -- tokens -----------------------------------------------------------------------------------
-    def _piece_bytes(self, token: int, special: bool = False) -> bytes:
+    def piece_bytes(self, token: int, special: bool = False) -> bytes:
         """Bytes of one token, cached (the per-token path runs this for every generated token)."""
         key = (token, special)
         b = self._pieces.get(key)
@@ -160,8 +179,8 @@ class Engine:
             self._pieces[key] = b
         return b
 
-    def _piece(self, token: int, special: bool = False) -> str:
-        return self._piece_bytes(token, special).decode("utf-8", errors="replace")
+    def piece(self, token: int, special: bool = False) -> str:
+        return self.piece_bytes(token, special).decode("utf-8", errors="replace")
 
     def tokenize(self, text: str, *, add_bos: bool = False, special: bool = False) -> list[int]:
         return self.llm.tokenize(text.encode("utf-8"), add_bos=add_bos, special=special)
@@ -174,7 +193,7 @@ class Engine:
         as its bytes (<0xC3>), as tokenizer pages do."""
         out = []
         for tid in self.tokenize(text, add_bos=add_bos):
-            b = self._piece_bytes(tid, special=True)
+            b = self.piece_bytes(tid, special=True)
             try:
                 piece = b.decode("utf-8")
             except UnicodeDecodeError:
@@ -189,7 +208,7 @@ class Engine:
         attr = lc.llama_vocab_get_attr(self._vocab, token)
         if attr & lc.LLAMA_TOKEN_ATTR_CONTROL:
             return True
-        return bool(attr & lc.LLAMA_TOKEN_ATTR_USER_DEFINED) and bool(self._piece(token, special=True).strip())
+        return bool(attr & lc.LLAMA_TOKEN_ATTR_USER_DEFINED) and bool(self.piece(token, special=True).strip())
 
     def prompt_view(self, prompt: BuiltPrompt) -> list[dict]:
         """The prompt as the model receives it, token by token: {id, piece, special, part} where part is
@@ -203,7 +222,7 @@ class Engine:
         for i, seg in enumerate(prompt.segments):
             add_bos = i == 0 and not prompt.starts_with_bos_text
             for tid in self.tokenize(seg.text, add_bos=add_bos, special=seg.special):
-                b = self._piece_bytes(tid, special=True)
+                b = self.piece_bytes(tid, special=True)
                 special = self.is_special(tid)
                 try:
                     piece = b.decode("utf-8")
@@ -228,7 +247,7 @@ class Engine:
             ids = {int(self.meta.metadata[k]) for k in ("tokenizer.ggml.eos_token_id", "tokenizer.ggml.eot_token_id",
                                                         "tokenizer.ggml.eom_token_id") if k in self.meta.metadata}
             ids |= {t for t in range(self.llm.n_vocab()) if self.is_eog(t)}
-            self._eog = [(t, self._piece(t, special=True)) for t in sorted(ids) if 0 <= t < self.llm.n_vocab()]
+            self._eog = [(t, self.piece(t, special=True)) for t in sorted(ids) if 0 <= t < self.llm.n_vocab()]
         return self._eog
 
     # -- prompts ----------------------------------------------------------------------------------
@@ -281,11 +300,7 @@ class Engine:
         return ids
 
     def check_fits(self, n_prompt: int, max_tokens: int) -> None:
-        if n_prompt + max_tokens > self.n_ctx:
-            raise ContextOverflowError(
-                f"o prompt tem {n_prompt} tokens e a resposta pede até {max_tokens}, mas o contexto é de "
-                f"{self.n_ctx} tokens ({n_prompt + max_tokens} > {self.n_ctx}). Encurte o documento "
-                "(por exemplo com `legalprompt limar`), reduza --max-tokens ou aumente --n-ctx.")
+        check_context(n_prompt, max_tokens, self.n_ctx)
 
     # -- evaluation -------------------------------------------------------------------------------
     def _eval_reusing_prefix(self, tokens: list[int]) -> int:
@@ -338,7 +353,7 @@ class Engine:
         k = min(top_k, probs.size)
         top = np.argpartition(-probs, k - 1)[:k]
         top = top[np.argsort(-probs[top])]
-        return [Candidate(int(i), self._piece(int(i), special=True), float(probs[i])) for i in top]
+        return [Candidate(int(i), self.piece(int(i), special=True), float(probs[i])) for i in top]
 
     def generate(self, prompt: BuiltPrompt | list[int], params: SamplingParams,
                  cancel: threading.Event | None = None, prefill: str | None = None,
@@ -350,14 +365,7 @@ class Engine:
         `guard`: a `legalprompt.citations.anchor.CitationGuard` (anchored citations), or None (free).
         The guard's offsets count from the start of the prefill."""
         params.validate()
-        if isinstance(prompt, BuiltPrompt):
-            tokens = self.prompt_tokens(prompt)
-            prefill = prompt.prefill if prefill is None else prefill
-        else:
-            tokens = list(prompt)
-        prefill = prefill or ""
-        if not tokens:
-            raise UserInputError("prompt vazio")
+        tokens, prefill = request_tokens(self, prompt, prefill)
         self.check_fits(len(tokens), params.max_tokens)
         with self._lock:
             yield from self._generate_locked(tokens, params, cancel, prefill, special_text, guard)
@@ -384,56 +392,19 @@ class Engine:
         ptr = self._llama_cpp.llama_get_logits_ith(self.llm._ctx.ctx, -1)
         return np.ctypeslib.as_array(ptr, shape=(self.llm.n_vocab(),))
 
-    def _anchored_choice(self, guard, context: str, params: SamplingParams, n_out: int) -> list[int]:
-        """Tokens to write instead of a refused one: the most probable candidates (from the logits the
-        refused token was sampled from) whose text the guard accepts, sampled at the request's
-        temperature; failing that, the shortest completion of the open citation into an allowed one.
-        Only called when a sampled token was refused, so its cost is paid inside citations only."""
-        import random
-
-        import numpy as np
-
-        logits = self._logits()
-        for k in (32, 256):
-            k = min(k, logits.size)
-            top = np.argpartition(-logits, k - 1)[:k]
-            top = top[np.argsort(-logits[top])]
-            ok = [int(t) for t in top if not self.is_eog(int(t)) and guard.accepts(context, self._piece(int(t)))]
-            if ok:
-                break
-        if ok:
-            if params.temperature <= 0 or len(ok) == 1:
-                return [ok[0]]
-            z = np.array([logits[t] for t in ok], dtype=np.float64) / params.temperature
-            p = np.exp(z - z.max())
-            p /= p.sum()
-            r = random.Random(params.seed * 1_000_003 + n_out).random()
-            return [ok[min(int(np.searchsorted(np.cumsum(p), r)), len(ok) - 1)]]
-        rest = guard.completion(context)
-        if rest:
-            return self.tokenize(rest, add_bos=False)
-        return [int(np.argmax(logits))]        # nothing fits and nothing completes: the prefill's own citation
-
     def _generate_locked(self, tokens, params, cancel, prefill, special_text=False, guard=None):
         llm = self.llm
-        t0 = time.perf_counter()  # the thread choice's short look at the machine counts as waiting time
+        clock = Clock(time.perf_counter())  # the thread choice's short look at the machine counts as waiting time
         threads = self.fit_threads()
         reused = self._eval_reusing_prefix(tokens)
-        t_prompt = time.perf_counter()
+        clock.t_prompt = time.perf_counter()
         llm.set_seed(params.seed)
         sampler_args = dict(top_k=params.top_k, top_p=params.top_p, min_p=params.min_p, temp=params.temperature,
                             repeat_penalty=params.repeat_penalty, reset=True)
         # The prompt is already evaluated, so generate() finds it cached and samples at once.
         gen = llm.generate(tokens, **sampler_args)
         context = list(tokens)     # what the context holds, for restarting generate() after an anchored choice
-        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        stops = params.stop
-        hold = max((len(s) for s in stops), default=1) - 1
-        text = ""      # generated text so far (decoded)
-        emitted = 0    # chars of `text` already sent
-        pending_ids: list[int] = []
-        n_out = 0
-        t_first = None
+        text = TextAssembler(params.stop, prefill)
         stop_reason = "length"
         forced: list[int] = []     # tokens chosen by the citation guard, written before sampling resumes
         try:
@@ -442,66 +413,44 @@ class Engine:
                 tok = forced.pop(0) if chosen else next(gen, None)
                 if tok is None:
                     break
-                if t_first is None:
-                    t_first = time.perf_counter()
+                if clock.t_first is None:
+                    clock.t_first = time.perf_counter()
                 if self.is_eog(tok):
                     stop_reason = "eos"
                     break
-                if guard is not None and not chosen and not guard.accepts(prefill + text, self._piece(tok)):
+                if guard is not None and not chosen and not guard.accepts(text.context, self.piece(tok)):
                     # refused: the token was sampled but not evaluated; choose from the same logits
                     gen.close()
                     guard.refusals = getattr(guard, "refusals", 0) + 1
-                    forced = self._anchored_choice(guard, prefill + text, params, n_out)
+                    forced = anchored_choice(self._logits(), guard, text.context, params, text.n_out,
+                                             self.piece, self.is_eog, self.tokenize)
                     continue
                 context.append(tok)
                 if chosen:
                     llm.eval([tok])            # a chosen token: evaluate it ourselves
                     if not forced:             # sampling resumes from the cache, which holds `context` exactly
                         gen = llm.generate(list(context), **sampler_args)
-                n_out += 1
-                pending_ids.append(tok)
-                text += decoder.decode(self._piece_bytes(tok, special_text))
-                cut = _find_stop(text, stops, emitted - hold) if stops else -1
-                if cut >= 0:
-                    text = text[:cut]
-                    stop_reason = "stop"
+                ev = text.add(tok, self.piece_bytes(tok, special_text))
+                if text.stopped:
                     break
-                safe = len(text) - hold if stops else len(text)
-                if safe > emitted:
-                    yield TextEvent(text[emitted:safe], pending_ids)
-                    emitted = safe
-                    pending_ids = []
-                if n_out >= params.max_tokens:
+                if ev is not None:
+                    yield ev
+                if text.n_out >= params.max_tokens:
                     break
                 if cancel is not None and cancel.is_set():
                     stop_reason = "cancelled"
                     break
         finally:
             gen.close()
-        text += decoder.decode(b"", final=True) if stop_reason != "stop" else ""
-        if guard is not None and stop_reason == "length":
-            # the budget ran out inside a citation ("art. 52 da Lei nº 8."): finish it as an allowed one
-            # rather than leave a number that reads as another norm; a few tokens past max_tokens
-            rest = guard.completion(prefill + text) if guard.violation(prefill + text + " ") >= len(prefill) else None
+        if guard is not None and stop_reason == "length" and not text.stopped:
+            rest = complete_open_citation(guard, text.context, len(prefill))
             if rest:
-                text += rest
-                pending_ids += self.tokenize(rest, add_bos=False)
-        if len(text) > emitted:
-            yield TextEvent(text[emitted:], pending_ids)
-        t_end = time.perf_counter()
-        t_first = t_first or t_end
-        n_eval = len(tokens) - reused
-        prompt_s = t_prompt - t0
-        gen_s = t_end - t_first
-        timings = Timings(
-            load_s=self.load_s, time_to_first_token_s=t_first - t0, prompt_eval_s=prompt_s,
-            prompt_tokens_per_s=n_eval / prompt_s if prompt_s > 0 else 0.0,
-            generation_s=gen_s,
-            generation_tokens_per_s=(n_out - 1) / gen_s if n_out > 1 and gen_s > 0 else 0.0,
-            total_s=t_end - t0, threads=threads,
-        )
-        yield DoneEvent(output=prefill + text, prefill=prefill, generated=text, stop_reason=stop_reason,
-                        usage=Usage(len(tokens), n_out, reused), timings=timings, seed=params.seed)
+                text.append(rest, self.tokenize(rest))
+        ev = text.finish()
+        if ev is not None:
+            yield ev
+        timings = clock.timings(time.perf_counter(), len(tokens) - reused, text.n_out, self.load_s, threads)
+        yield text.done(stop_reason, Usage(len(tokens), text.n_out, reused), timings, params.seed)
 
     def forget_context(self) -> None:
         """Drop the warm prefix: the next request evaluates its whole prompt (for cold measurements)."""
@@ -521,13 +470,3 @@ class Engine:
             "gpu_offload_supported": self.gpu_supported, "gpu_layers": self.gpu_layers,
             "layers": self.meta.block_count, "load_s": self.load_s,
         }
-
-
-def _find_stop(text: str, stops: list[str], start: int) -> int:
-    start = max(0, start)
-    best = -1
-    for s in stops:
-        i = text.find(s, start)
-        if i >= 0 and (best < 0 or i < best):
-            best = i
-    return best

@@ -15,13 +15,17 @@ unified cache the cells are shared, not duplicated); only the rest of its prompt
 first sequences wait one step while the first prompt is evaluated, so the template's instructions
 are evaluated once for the whole batch, not once per sequence.
 
-Text is streamed per sequence with incremental UTF-8 decoding and stop strings, as `Engine.generate`
-does (same piece cache, end-of-generation test and stop search).
+Text is assembled per sequence by `engine.assembly.TextAssembler`, the module every decoder shares (UTF-8,
+stop strings, prefill). Anchored citations: each sequence may carry its own citation guard; a refused token is
+replaced from that sequence's row of logits (`engine.steering`), as the engine does for one sequence.
+
+Two ways to drive it: `submit`/`step`/`run` from one thread (the scheduler itself), or `generate()` — the
+`Decoder` interface — from several threads at once (batch workers, each running the Drafter): a driver thread
+(`parallel_driver.SequenceDriver`) steps the batch and hands each sequence's events to the thread that asked.
 """
 
 from __future__ import annotations
 
-import codecs
 import threading
 import time
 from collections import deque
@@ -29,10 +33,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from legalprompt.engine.events import DoneEvent, Timings, Usage
-from legalprompt.engine.llama_engine import Engine, _find_stop
+from legalprompt.engine.assembly import Clock, TextAssembler
+from legalprompt.engine.decoder import check_context, request_tokens
+from legalprompt.engine.events import DoneEvent, TextEvent, Usage
+from legalprompt.engine.llama_engine import Engine
+from legalprompt.engine.parallel_driver import SequenceDriver
 from legalprompt.engine.params import SamplingParams
-from legalprompt.errors import ContextOverflowError, ModelError, UserInputError
+from legalprompt.engine.prompt import BuiltPrompt
+from legalprompt.engine.steering import anchored_choice, complete_open_citation
+from legalprompt.errors import ModelError, UserInputError
 
 
 @dataclass
@@ -41,6 +50,13 @@ class SeqRequest:
     tokens: list[int]
     params: SamplingParams
     prefill: str = ""
+    guard: Any = None                          # a CitationGuard: anchored citations for this sequence
+    cancel: threading.Event | None = None      # this sequence only
+    special_text: bool = False
+    also_cancel: threading.Event | None = None  # the caller's (may be shared by several sequences)
+
+    def cancelled(self) -> bool:
+        return any(e is not None and e.is_set() for e in (self.cancel, self.also_cancel))
 
 
 @dataclass
@@ -64,16 +80,10 @@ class _Slot:
     pending: list[int] = field(default_factory=list)  # prompt tokens still to evaluate
     next_token: int | None = None                      # sampled, not yet evaluated
     sampler: Any = None
-    decoder: Any = None
-    text: str = ""
-    emitted: int = 0
-    hold: int = 0
-    ids: list[int] = field(default_factory=list)
-    n_out: int = 0
+    text: TextAssembler | None = None
+    clock: Clock | None = None
+    forced: list[int] = field(default_factory=list)    # tokens the citation guard chose, written before sampling
     reused: int = 0
-    t0: float = 0.0
-    t_prompt: float | None = None
-    t_first: float | None = None
     batch_idx: int = -1
 
     @property
@@ -127,9 +137,65 @@ class ParallelDecoder:
         self.queue: deque[SeqRequest] = deque()
         self.prompt_tokens_evaluated = 0
         self.decode_calls = 0
+        self._driver = SequenceDriver(self)  # generate() from other threads
 
-    # -- lifecycle ----------------------------------------------------------------------------------
+    # -- the Decoder interface (prompts and tokens are the engine's) ---------------------------------
+    steers = True
+
+    @property
+    def n_ctx(self) -> int:
+        return self.n_ctx_seq
+
+    @property
+    def model_name(self) -> str:
+        return self.engine.model_name
+
+    def model_id(self) -> str:
+        return self.engine.model_id()
+
+    def build_prompt(self, user: str, prefill: str = "", system: str | None = None,
+                     thinking: bool = False) -> BuiltPrompt:
+        return self.engine.build_prompt(user, prefill, system, thinking)
+
+    def turn_stops(self, prompt: BuiltPrompt) -> list[str]:
+        return self.engine.turn_stops(prompt)
+
+    def prompt_tokens(self, prompt: BuiltPrompt) -> list[int]:
+        return self.engine.prompt_tokens(prompt)
+
+    def tokenize(self, text: str) -> list[int]:
+        return self.engine.tokenize(text)
+
+    def fits(self, n_prompt: int, max_tokens: int) -> bool:
+        return n_prompt + max_tokens <= self.n_ctx_seq
+
+    def check_fits(self, n_prompt: int, max_tokens: int) -> None:
+        check_context(n_prompt, max_tokens, self.n_ctx_seq, "cada sequência tem um contexto de")
+
+    def forget_context(self) -> None:
+        """Nothing to drop between requests: each sequence keeps only what a later prompt can share."""
+
+    def generate(self, prompt: BuiltPrompt | list[int], params: SamplingParams,
+                 cancel: threading.Event | None = None, prefill: str | None = None,
+                 special_text: bool = False, guard=None) -> Iterator[TextEvent | DoneEvent]:
+        """One sequence, decoded together with whatever other threads asked for at the same time."""
+        tokens, prefill = request_tokens(self, prompt, prefill)
+        req = SeqRequest(object(), tokens, params, prefill, guard=guard, special_text=special_text,
+                         cancel=threading.Event(), also_cancel=cancel)
+        self._check(req)
+        return self._driver.follow(req)
+
+    def reset(self) -> None:
+        """Forget every sequence (after a failed llama_decode): the driver tells their readers."""
+        for slot in self.slots:
+            slot.req = None
+            slot.pending = []
+            slot.next_token = None
+            slot.cached = []
+        self.queue.clear()
+
     def close(self) -> None:
+        self._driver.close()
         if self._batch is not None:
             self._lc.llama_batch_free(self._batch)
             self._batch = None
@@ -148,14 +214,14 @@ class ParallelDecoder:
         self.close()
 
     # -- requests -----------------------------------------------------------------------------------
-    def submit(self, req: SeqRequest) -> None:
+    def _check(self, req: SeqRequest) -> None:
         req.params.validate()
         if not req.tokens:
             raise UserInputError("prompt vazio")
-        if len(req.tokens) + req.params.max_tokens > self.n_ctx_seq:
-            raise ContextOverflowError(
-                f"o prompt tem {len(req.tokens)} tokens e a resposta pede até {req.params.max_tokens}, mas cada "
-                f"sequência tem {self.n_ctx_seq} tokens de contexto. Encurte o documento ou reduza --max-tokens.")
+        self.check_fits(len(req.tokens), req.params.max_tokens)
+
+    def submit(self, req: SeqRequest) -> None:
+        self._check(req)
         self.queue.append(req)
 
     @property
@@ -232,15 +298,9 @@ class ParallelDecoder:
             if slot.sampler is not None:
                 slot.sampler.close()
             slot.sampler = self._sampler(req.params)
-            slot.decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-            slot.text = ""
-            slot.emitted = 0
-            slot.hold = max((len(s) for s in req.params.stop), default=1) - 1
-            slot.ids = []
-            slot.n_out = 0
-            slot.t0 = time.perf_counter()
-            slot.t_prompt = None
-            slot.t_first = None
+            slot.text = TextAssembler(req.params.stop, req.prefill)
+            slot.clock = Clock(time.perf_counter())
+            slot.forced = []
 
     def step(self, cancel: threading.Event | None = None) -> list[SeqText | SeqDone]:
         """One `llama_decode` over every busy sequence; returns the events it produced."""
@@ -252,6 +312,9 @@ class ParallelDecoder:
             self.queue.clear()
             return events
         self._assign()
+        for slot in self.slots:  # one sequence cancelled (its reader stopped, or Ctrl+C)
+            if slot.busy and slot.req.cancelled():
+                events.extend(self._finish(slot, "cancelled"))
         b = self._batch
         n = 0
 
@@ -298,7 +361,7 @@ class ParallelDecoder:
             del s.pending[:len(take)]
             self.prompt_tokens_evaluated += len(take)
             if last:
-                s.t_prompt = now
+                s.clock.t_prompt = now
         for s in self.slots:
             if s.busy and s.batch_idx >= 0 and not s.pending and s.next_token is None:
                 events.extend(self._sample(s))
@@ -307,57 +370,58 @@ class ParallelDecoder:
 
     def _sample(self, s: _Slot) -> list[SeqText | SeqDone]:
         eng = self.engine
-        tok = self._lc.llama_sampler_sample(s.sampler.sampler, self.ctx, s.batch_idx)  # also accepts it
-        if s.t_first is None:
-            s.t_first = time.perf_counter()
-        p = s.req.params
+        req = s.req
+        p = req.params
+        if s.forced:      # the citation guard's choice: written without sampling
+            tok = s.forced.pop(0)
+        else:
+            tok = self._lc.llama_sampler_sample(s.sampler.sampler, self.ctx, s.batch_idx)  # also accepts it
+            if req.guard is not None and not eng.is_eog(tok) and not req.guard.accepts(s.text.context, eng.piece(tok)):
+                # refused: choose from the same row of logits (the sampler's penalty history keeps the refused
+                # token; a small difference from the engine, which restarts its sampler)
+                req.guard.refusals = getattr(req.guard, "refusals", 0) + 1
+                forced = anchored_choice(self._row_logits(s.batch_idx), req.guard, s.text.context, p,
+                                         s.text.n_out, eng.piece, eng.is_eog, eng.tokenize)
+                tok, s.forced = forced[0], forced[1:]
+        if s.clock.t_first is None:
+            s.clock.t_first = time.perf_counter()
         if eng.is_eog(tok):
             return self._finish(s, "eos")
-        s.n_out += 1
-        s.ids.append(tok)
-        s.text += s.decoder.decode(eng._piece_bytes(tok))
-        stops = p.stop
         out: list[SeqText | SeqDone] = []
-        cut = _find_stop(s.text, stops, s.emitted - s.hold) if stops else -1
-        if cut >= 0:
-            s.text = s.text[:cut]
+        ev = s.text.add(tok, eng.piece_bytes(tok, req.special_text))
+        if s.text.stopped:
             return self._finish(s, "stop")
-        safe = len(s.text) - s.hold if stops else len(s.text)
-        if safe > s.emitted:
-            out.append(SeqText(s.req.key, s.text[s.emitted:safe], s.ids))
-            s.emitted = safe
-            s.ids = []
-        if s.n_out >= p.max_tokens:
+        if ev is not None:
+            out.append(SeqText(req.key, ev.text, ev.token_ids))
+        if s.text.n_out >= p.max_tokens:
             out.extend(self._finish(s, "length"))
             return out
         s.next_token = tok
         return out
 
+    def _row_logits(self, batch_idx: int):
+        import numpy as np
+
+        ptr = self._lc.llama_get_logits_ith(self.ctx, batch_idx)
+        return np.ctypeslib.as_array(ptr, shape=(self._n_vocab,)).astype(np.float32)
+
     def _finish(self, s: _Slot, reason: str) -> list[SeqText | SeqDone]:
         out: list[SeqText | SeqDone] = []
         req = s.req
-        if reason != "stop":
-            s.text += s.decoder.decode(b"", final=True)
-        if len(s.text) > s.emitted:
-            out.append(SeqText(req.key, s.text[s.emitted:], s.ids))
-        t_end = time.perf_counter()
-        t_prompt = s.t_prompt or t_end
-        t_first = s.t_first or t_end
-        n_eval = len(req.tokens) - s.reused
-        prompt_s = t_prompt - s.t0
-        gen_s = t_end - t_first
-        timings = Timings(
-            load_s=self.engine.load_s, time_to_first_token_s=t_first - s.t0, prompt_eval_s=prompt_s,
-            prompt_tokens_per_s=n_eval / prompt_s if prompt_s > 0 else 0.0, generation_s=gen_s,
-            generation_tokens_per_s=(s.n_out - 1) / gen_s if s.n_out > 1 and gen_s > 0 else 0.0,
-            total_s=t_end - s.t0)
-        out.append(SeqDone(req.key, DoneEvent(
-            output=req.prefill + s.text, prefill=req.prefill, generated=s.text, stop_reason=reason,
-            usage=Usage(len(req.tokens), s.n_out, s.reused), timings=timings, seed=req.params.seed)))
+        if req.guard is not None and reason == "length":
+            rest = complete_open_citation(req.guard, s.text.context, len(req.prefill))
+            if rest:
+                s.text.append(rest, self.engine.tokenize(rest))
+        ev = s.text.finish()
+        if ev is not None:
+            out.append(SeqText(req.key, ev.text, ev.token_ids))
+        timings = s.clock.timings(time.perf_counter(), len(req.tokens) - s.reused, s.text.n_out, self.engine.load_s)
+        out.append(SeqDone(req.key, s.text.done(reason, Usage(len(req.tokens), s.text.n_out, s.reused), timings,
+                                                 req.params.seed)))
         # Keep the sequence's cache (prompt + answer) as a prefix source for the next requests.
         s.req = None
         s.pending = []
         s.next_token = None
+        s.forced = []
         s.batch_idx = -1
         return out
-

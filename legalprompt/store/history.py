@@ -10,6 +10,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -153,7 +154,10 @@ class History:
         self.timeout = timeout
         try:
             self._make_private()
-            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+            # One connection shared by the threads of a process (batch workers each record their requests):
+            # every statement goes through _write/_query under one lock.
+            self._lock = threading.RLock()
+            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None, check_same_thread=False)
             self._db.row_factory = sqlite3.Row
             # Opening is serialised between processes: switching a new file to WAL, migrating it and reaping
             # dead runs can otherwise meet another process's lock upgrade, which SQLite refuses at once
@@ -251,7 +255,8 @@ class History:
     def _write(self, sql: str, args: tuple) -> sqlite3.Cursor:
         # SQLite's busy_timeout already waits `timeout` seconds for another writer; no second retry loop.
         try:
-            return self._db.execute(sql, args)
+            with self._lock:
+                return self._db.execute(sql, args)
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from None
 
@@ -323,7 +328,8 @@ class History:
 
     def _query(self, sql: str, args: tuple) -> list[sqlite3.Row]:
         try:
-            return self._db.execute(sql, args).fetchall()
+            with self._lock:
+                return self._db.execute(sql, args).fetchall()
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from None
 

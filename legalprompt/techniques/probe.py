@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 from collections import Counter
 from dataclasses import dataclass, field
 
-from legalprompt.engine.llama_engine import Engine
-from legalprompt.engine.params import SamplingParams
 from legalprompt.errors import UserInputError
 
-_ANSWER_PREFILL = "Resposta:"
 
 
 def normalise(answer: str) -> str:
@@ -33,6 +31,8 @@ class ProbeResult:
     answers: list[str] = field(default_factory=list)
     seeds: list[int] = field(default_factory=list)
     normalised: list[str] = field(default_factory=list)
+    run_ids: list[int | None] = field(default_factory=list)   # history rows, one per sample
+    citations: list[list[dict]] = field(default_factory=list)  # per sample: the citation check's findings
 
     @property
     def majority(self) -> tuple[str, int]:
@@ -48,26 +48,34 @@ class ProbeResult:
     def to_dict(self) -> dict:
         return {"question": self.question, "agreement": round(self.agreement, 4),
                 "majority_answer": self.majority[0],
-                "samples": [{"seed": s, "answer": a, "normalised": n}
-                            for s, a, n in zip(self.seeds, self.answers, self.normalised)]}
+                "samples": [{"seed": s, "answer": a, "normalised": n, "run_id": r, "citations": c}
+                            for s, a, n, r, c in zip(self.seeds, self.answers, self.normalised,
+                                                     self.run_ids or [None] * len(self.seeds),
+                                                     self.citations or [[]] * len(self.seeds))]}
 
 
-def ask(engine: Engine, question: str, samples: int, seed: int, max_tokens: int = 24,
+PROBE_TEMPLATE = Path(__file__).resolve().parent.parent / "data" / "probe" / "pergunta.j2"
+
+
+def ask(drafter, question: str, samples: int, seed: int, max_tokens: int = 24,
         temperature: float = 0.8) -> ProbeResult:
+    """`samples` answers to `question`, seeds seed, seed+1...; each one a request through the drafting core
+    (`legalprompt.drafting.Drafter`): one history row, its citations checked against the question."""
+    from legalprompt.drafting import DraftRequest
+
     if samples < 1:
         raise UserInputError(f"--samples deve ser 1 ou mais (recebi {samples})")
     if not question.strip():
         raise UserInputError("pergunta vazia")
     res = ProbeResult(question)
-    user = f"Responda em poucas palavras.\nPergunta: {question.strip()}"
-    prompt = engine.build_prompt(user, prefill=_ANSWER_PREFILL)
     for i in range(samples):
-        params = SamplingParams(temperature=temperature, max_tokens=max_tokens, seed=seed + i, stop=["\n"])
-        done = None
-        for ev in engine.generate(prompt, params):
-            done = ev
-        answer = done.generated.strip()
+        result = drafter.run(DraftRequest(
+            template=str(PROBE_TEMPLATE), document=question.strip(), document_label=question.strip()[:80],
+            temperature=temperature, max_tokens=max_tokens, seed=seed + i, command="probe", staged=False))
+        answer = result.done.generated.strip()
         res.answers.append(answer)
         res.seeds.append(seed + i)
         res.normalised.append(normalise(answer))
+        res.run_ids.append(result.run_id)
+        res.citations.append(result.citations.citation_dicts() if result.citations else [])
     return res

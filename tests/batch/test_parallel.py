@@ -92,3 +92,108 @@ def test_request_that_does_not_fit_a_sequence_is_refused(smol):
     with ParallelDecoder(smol, 2, n_ctx_seq=64) as dec:
         with pytest.raises(ContextOverflowError):
             dec.submit(SeqRequest(0, list(range(1, 60)), SamplingParams(max_tokens=16)))
+
+
+# -- the Decoder interface: generate() from several threads, each with its own guard ----------------
+
+def _in_threads(fn, args_list):
+    import threading
+
+    results, errors = [None] * len(args_list), []
+
+    def work(i, args):
+        try:
+            results[i] = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i, a)) for i, a in enumerate(args_list)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    return results
+
+
+def test_generate_from_threads_decodes_together_and_cancels_one(smol):
+    import threading
+
+    from legalprompt.engine.events import DoneEvent, TextEvent
+
+    prompts = _prompts(smol)
+    cancel = threading.Event()
+    cancel.set()  # the third request is cancelled before it starts generating
+
+    def one(i):
+        text, done = "", None
+        for ev in dec.generate(prompts[i], SamplingParams(max_tokens=12, seed=5, temperature=0.0),
+                               cancel if i == 2 else None, prefill="Resumo:"):
+            if isinstance(ev, TextEvent):
+                text += ev.text
+            else:
+                assert isinstance(ev, DoneEvent)
+                done = ev
+        return text, done
+
+    with ParallelDecoder(smol, 3) as dec:
+        got = _in_threads(one, [(0,), (1,), (2,)])
+        calls = dec.decode_calls
+    for text, done in got[:2]:
+        assert text == done.generated and done.output == "Resumo:" + text and done.usage.completion_tokens >= 1
+    assert got[2][1].stop_reason == "cancelled" and got[2][1].usage.completion_tokens == 0
+    assert calls < sum(d.usage.completion_tokens for _, d in got)  # sequences shared llama_decode calls
+
+
+ANCHOR_DOC = ("RECURSO ESPECIAL. A Lei nº 11.101/2005 rege a recuperação judicial. O fornecedor responde nos "
+              "termos do art. 14 do CDC (Lei nº 8.078/1990). Precedente: REsp 1.234.567/SP. Incide a Súmula 7 "
+              "do STJ.")
+
+
+def test_anchored_citations_per_sequence(smol):
+    """Each sequence carries its own citation guard: a prefill that opens a citation ends in one of the
+    source's (or a known norm checked in range), never an invented one."""
+    from legalprompt.citations import check_text
+    from legalprompt.config import Settings
+    from legalprompt.drafting import Drafter, DraftRequest
+
+    prefills = ["Em síntese, nos termos do art. ", "Em síntese, conforme o REsp ", "Em síntese, aplica-se a Súmula "]
+    with ParallelDecoder(smol, 3) as dec:
+        drafter = Drafter(dec, Settings())
+
+        def one(prefill, seed):
+            return drafter.run(DraftRequest(template="resumo", document=ANCHOR_DOC, prefill=prefill, max_tokens=16,
+                                            seed=seed, temperature=0.9, citation_mode="anchored"))
+
+        results = _in_threads(one, [(p, s) for p in prefills for s in (1, 2)])
+    for r in results:
+        assert r.prepared.citation_mode == "anchored" and r.output.startswith(r.prepared.prefill)
+        start = len("Em síntese, ")
+        rep = check_text(r.output, sources=[ANCHOR_DOC])
+        invented = [c.text for c in rep.citations if c.end > start and not c.in_sources
+                    and not (c.kind == "legislation" and c.verdict.value == "VERIFIED")]
+        assert invented == [], r.output
+
+
+def test_batch_jobs_2_leaves_one_history_row_per_document(tmp_path, smol):
+    import json
+
+    from legalprompt.batch.runner import BatchOptions, BatchRunner
+    from legalprompt.config import Settings
+    from legalprompt.store.history import History
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i, d in enumerate(DOCS[:2]):
+        (src / f"d{i}.txt").write_text(d + " Aplicado o art. 5º da CF/1988.", encoding="utf-8")
+    out = tmp_path / "out"
+    h = History()
+    s = BatchRunner(BatchOptions(inputs=[str(src)], template="resumo", out_dir=out, max_tokens=6, jobs=2,
+                                 progress=False), Settings(), engine=smol, history=h).run()
+    assert s.ok == 2
+    rows = h.search()
+    assert len(rows) == 2 and all(r.command == "batch" and r.status == "ok" for r in rows)
+    assert all(r.citations is not None and r.shape is not None for r in rows)
+    entries = [json.loads(x) for x in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(e["path"] for e in entries) == sorted(r.document for r in rows)
+    assert {e["stop_reason"] for e in entries} <= {"length", "eos", "stop"}

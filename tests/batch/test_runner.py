@@ -1,4 +1,6 @@
-"""Batch runner: manifest, safe names, chunking, and real batches on the bundled SmolLM2 (tiny outputs)."""
+"""Batch runner: manifest, safe names, chunking, and whole batches on the fake decoder (no model load): the
+orchestration — reading, resume keys, duplicates, chunking, the manifest, the output files — is the same
+whatever decoder generates. Batches on real models: tests/batch/test_parallel.py and test_endpoint.py."""
 
 from __future__ import annotations
 
@@ -12,33 +14,18 @@ from legalprompt.batch.chunking import combine_text, group_for_reduce, split_tex
 from legalprompt.batch.manifest import MANIFEST_NAME, Manifest, atomic_write_text, plan_output_names, safe_stem
 from legalprompt.batch.runner import BatchOptions, BatchRunner, format_summary
 from legalprompt.config import load_settings
-from legalprompt.engine.llama_engine import Engine
-from legalprompt.engine.models import resolve_model
-from legalprompt.engine.params import LoadOptions
+from legalprompt.engine.fake import FakeDecoder
+from tests.drafting.mini_template import install_mini
 from legalprompt.errors import ContextOverflowError
 
 DOCS = Path(__file__).resolve().parent.parent / "fixtures" / "docs"
 GOOD = ["acordao.pdf", "bom.md", "cp1252.txt", "pagina.html", "peticao.docx", "sem-extensao"]  # every format
-MINI = """---
-name: mini
-description: resumo curtíssimo (testes)
-inputs:
-  documento: {type: text, required: true}
-prefill: "Resumo:"
-sampling: {temperature: 0.3, max_tokens: 4, stop: ["\\n\\n\\n"]}
-check: {named: nonempty}
----
-Resuma:
-{{ documento }}
-"""
 
 
 @pytest.fixture(autouse=True)
 def mini_template(isolated_dirs):
     """A template with almost no instructions: the machine is shared, prompts are kept short."""
-    d = isolated_dirs["config"] / "templates"
-    d.mkdir(exist_ok=True)
-    (d / "mini.j2").write_text(MINI, encoding="utf-8")
+    install_mini(isolated_dirs["config"])
 BAD = {"binario.dat": "não é texto", "corrompido.docx": "DOCX corrompido", "corrompido.pdf": "PDF corrompido",
        "digitalizado.pdf": "OCR", "protegido.pdf": "senha", "sem-documento.docx": "DOCX", "vazio.txt": "vazio"}
 
@@ -128,11 +115,11 @@ def test_reduce_groups_shrink():
     assert [p for g in groups for p in g] == parts
 
 
-# -- real batches ---------------------------------------------------------------------------------
+# -- whole batches on the fake decoder --------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def smol() -> Engine:
-    return Engine(resolve_model("smollm2-135m"), LoadOptions(n_ctx=1024))
+@pytest.fixture
+def fake() -> FakeDecoder:
+    return FakeDecoder(" o recurso foi provido em parte.", n_ctx=1024)
 
 
 def _settings():
@@ -143,7 +130,7 @@ def _lines(out: Path) -> list[dict]:
     return [json.loads(x) for x in (out / MANIFEST_NAME).read_text(encoding="utf-8").splitlines()]
 
 
-def test_folder_of_good_and_bad_files(tmp_path, smol):
+def test_folder_of_good_and_bad_files(tmp_path, fake):
     src = tmp_path / "in"
     src.mkdir()
     for name in GOOD + list(BAD):
@@ -153,7 +140,7 @@ def test_folder_of_good_and_bad_files(tmp_path, smol):
     out = tmp_path / "out"
     inputs = [str(src / n) for n in GOOD + list(BAD)] + [str(src / "sub")]
     opts = BatchOptions(inputs=inputs, template="mini", out_dir=out, max_tokens=4, progress=False)
-    s = BatchRunner(opts, _settings(), engine=smol).run()
+    s = BatchRunner(opts, _settings(), decoder=fake).run()
     lines = _lines(out)
     by_name = {Path(e["path"]).name if "sub" not in e["path"] else "sub/bom.md": e for e in lines}
     assert len(lines) == len(GOOD) + len(BAD) + 1
@@ -164,7 +151,7 @@ def test_folder_of_good_and_bad_files(tmp_path, smol):
         assert "Resumo:" in text and "## Citações" in text
         assert e["shape"] == {"ok": True} and "## Formato" in text  # the template's check, as in run/compare
         assert e["usage"]["completion_tokens"] >= 1 and e["citations"] is not None
-        assert e["template"] == "mini" and e["model"] == "smollm2-135m" and len(e["sha256"]) == 64
+        assert e["template"] == "mini" and e["model"] == "fake" and len(e["sha256"]) == 64
     # the two bom.md files got different output names
     assert by_name["bom.md"]["output_file"] != by_name["sub/bom.md"]["output_file"]
     for name, why in BAD.items():
@@ -176,24 +163,24 @@ def test_folder_of_good_and_bad_files(tmp_path, smol):
     assert "Com erro" in table and "vazio.txt" in table and "arquivo vazio" in table
 
     # Same command again: nothing redone, no new line; failures reported from the manifest.
-    s2 = BatchRunner(opts, _settings(), engine=smol).run()
+    s2 = BatchRunner(opts, _settings(), decoder=fake).run()
     assert _lines(out) == lines
     assert s2.ok == 0 and s2.resumed == len(GOOD) + 1 and s2.previous_failures == len(BAD)
 
     # A different max_tokens is a different job: documents are done again (new key).
     opts3 = BatchOptions(inputs=[str(src / "bom.md")], template="mini", out_dir=out, max_tokens=3, progress=False)
-    s3 = BatchRunner(opts3, _settings(), engine=smol).run()
+    s3 = BatchRunner(opts3, _settings(), decoder=fake).run()
     assert s3.ok == 1 and len(_lines(out)) == len(lines) + 1
 
 
-def test_duplicate_content_is_summarised_once(tmp_path, smol):
+def test_duplicate_content_is_summarised_once(tmp_path, fake):
     src = tmp_path / "in"
     src.mkdir()
     shutil.copy(DOCS / "crlf.txt", src / "a.txt")
     shutil.copy(DOCS / "crlf.txt", src / "b.txt")
     out = tmp_path / "out"
     s = BatchRunner(BatchOptions(inputs=[str(src)], template="mini", out_dir=out, max_tokens=3, progress=False),
-                    _settings(), engine=smol).run()
+                    _settings(), decoder=fake).run()
     lines = _lines(out)
     assert [e["status"] for e in lines] == ["ok", "skipped"]
     assert lines[1]["duplicate_of"] == lines[0]["path"] and lines[1]["output_file"] == lines[0]["output_file"]
@@ -221,14 +208,14 @@ def test_citation_mode_is_part_of_the_resume_key(tmp_path, smol):
 
 
 def test_long_document_is_split_summarised_and_combined(tmp_path):
-    eng = Engine(resolve_model("smollm2-135m"), LoadOptions(n_ctx=256))
+    eng = FakeDecoder(" o relator votou pelo provimento.", n_ctx=128)  # words: the document is ~200
     paras = [f"Parágrafo {i}. O relator votou pelo provimento do recurso quanto ao ponto {i}, "
              "mantida a sentença nos demais termos." for i in range(12)]
     doc = tmp_path / "longo.txt"
     doc.write_text("\n\n".join(paras), encoding="utf-8")
     out = tmp_path / "out"
     s = BatchRunner(BatchOptions(inputs=[str(doc)], template="mini", out_dir=out, max_tokens=6, progress=False),
-                    _settings(), engine=eng).run()
+                    _settings(), decoder=eng).run()
     assert s.ok == 1, s.failures
     e = _lines(out)[0]
     plan = e["chunks"]

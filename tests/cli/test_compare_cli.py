@@ -123,7 +123,9 @@ def test_arms_by_citation_mode():
     validate_arms([a, b])                    # same template and prefill, different mode: not identical
 
 
-def test_batch_refuses_anchored_with_jobs(examples_dir, tmp_path, no_model):
+def test_batch_refuses_anchored_with_an_endpoint(examples_dir, tmp_path, no_model):
+    """A remote server samples its own tokens: refused before any model load or request. (`--jobs N` anchors
+    each parallel sequence: tests/batch/test_parallel.py.)"""
     rc, _, err = invoke("batch", str(examples_dir / "peticao-curta.txt"), "--out", str(tmp_path / "o"),
-                           "--jobs", "2", "--citations", "anchored")
-    assert rc == 2 and "--citations anchored só funciona" in err
+                        "--endpoint", "http://127.0.0.1:9", "--citations", "anchored")
+    assert rc == 2 and "--citations free com --endpoint" in err

@@ -50,13 +50,18 @@ def test_arm_b_starts_with_the_prefill_and_arm_a_has_none(priming):
 
 
 def test_samples_and_metrics_are_complete(priming):
+    from legalprompt.techniques.templates import load_template
+
+    tpl = load_template("ementa-tradicional")
     for arm in priming.arms:
         assert arm.metrics["samples"] == 2
         assert arm.metrics["shape_checked"] is True
         for s in arm.samples:
             assert s.usage["completion_tokens"] >= 1 and s.usage["prompt_tokens"] > 100
             assert s.timings["time_to_first_token_s"] > 0
-            assert s.shape_ok is not None
+            # the template's own check, run on this sample's output
+            assert s.shape_ok is tpl.check_output(s.output, sources=[PETICAO])
+        assert arm.metrics["shape_ok"] == sum(s.shape_ok for s in arm.samples)
     d = priming.to_dict()
     assert [a["name"] for a in d["arms"]] == ["A", "B"]
     sample = d["arms"][1]["samples"][0]
