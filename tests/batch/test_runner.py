@@ -187,7 +187,7 @@ def test_duplicate_content_is_summarised_once(tmp_path, fake):
     assert s.ok == 1 and s.skipped == 1
 
 
-def test_citation_mode_is_part_of_the_resume_key(tmp_path, smol):
+def test_citation_mode_is_part_of_the_resume_key(tmp_path, fake):
     src = tmp_path / "in"
     src.mkdir()
     (src / "a.txt").write_text("Aplica-se a Súmula 7 do STJ.", encoding="utf-8")
@@ -196,7 +196,7 @@ def test_citation_mode_is_part_of_the_resume_key(tmp_path, smol):
     def batch(mode):
         opts = BatchOptions(inputs=[str(src)], template="mini", out_dir=out, max_tokens=3, progress=False,
                             citation_mode=mode)
-        return BatchRunner(opts, _settings(), engine=smol).run()
+        return BatchRunner(opts, _settings(), decoder=fake).run()
 
     assert batch("free").ok == 1
     s = batch("anchored")                 # same document, same parameters, another citation mode: done again
