@@ -82,3 +82,17 @@ def test_prefill_opening_a_quote_ends_with_source_text_or_leaves_it(drafter):
         assert word_count(quoted) < MIN_WORDS or found_in(fragments(quoted), src, open_end="”" not in body), out
         rep = check_text(out, sources=[DOC])
         assert rep.quotes_not_found == 0, out
+
+
+def test_with_the_tables_a_draft_may_also_cite_a_table_norm_in_range(drafter):
+    prefill = "Em síntese, nos termos do art. "
+    for seed in SEEDS:
+        req = DraftRequest(template="resumo", document=DOC, prefill=prefill, max_tokens=24, seed=seed,
+                           temperature=0.9, citation_mode="anchored", anchor_tables=True)
+        res = drafter.run(req)
+        assert res.prepared.allowed.with_tables
+        rep = check_text(res.output, sources=[DOC])
+        # in the source, or a known norm with every part checked (article in range): never invented
+        bad = [c.text for c in rep.citations if c.end > len(prefill) - 6 and not c.in_sources
+               and not (c.kind == "legislation" and c.verdict.value == "VERIFIED")]
+        assert bad == [], (seed, res.output)
