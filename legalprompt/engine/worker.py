@@ -80,7 +80,7 @@ def _serve(conn, cancel, settings_data: dict) -> None:  # runs in the child
                 elif isinstance(ev, DraftResult):
                     conn.send(("result", {
                         "output": ev.output, "status": ev.status, "run_id": ev.run_id, "shape_ok": ev.shape_ok,
-                        "citations": ev.citations, "stop_reason": ev.done.stop_reason,
+                        "citations": ev.citations.to_dict() if ev.citations else None, "stop_reason": ev.done.stop_reason,
                         "timings": asdict(ev.done.timings), "usage": asdict(ev.done.usage), "seed": ev.done.seed}))
         except LegalPromptError as exc:
             conn.send(("error", exc.message))

@@ -49,7 +49,7 @@ def stream_request(engine, settings, req: DraftRequest, cancel: threading.Event,
                 if now - last >= interval:
                     cits = None
                     if req.check_citations and check_interval >= 0 and now - last_check >= check_interval:
-                        cits = Drafter.check_citations(text, req.document)["citations"]
+                        cits = Drafter.check_citations(text, req.document).citation_dicts()
                         last_check = now
                     on_update(text, cits, None)
                     last = time.monotonic()

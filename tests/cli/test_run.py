@@ -12,7 +12,7 @@ import pytest
 from legalprompt.engine.bundled import bundled_path
 from legalprompt.store.history import History
 
-from .helpers import REPO, assert_clean_error, cli
+from .helpers import REPO, assert_clean_error, cli, invoke
 
 DOC = str(REPO / "examples" / "peticao-curta.txt")
 
@@ -160,3 +160,10 @@ def test_every_run_is_recorded_and_searchable():
     p = cli("history", str(runs[0]["id"]))
     assert p.code == 0 and "resposta" in p.out
     assert_clean_error(cli("history", "999"), 2, "não existe")
+
+
+def test_anchor_tables_needs_anchored_citations(tmp_path):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("Aplica-se a Súmula 7 do STJ.", encoding="utf-8")
+    rc, _, err = invoke("run", "-t", "resumo", str(doc), "--citations", "free", "--anchor-tables")
+    assert rc == 2 and err.startswith("erro: ") and "--anchor-tables" in err and "Traceback" not in err

@@ -177,7 +177,7 @@ class CompareScreen(BaseScreen):
             r = msg.result
             self.results[msg.arm] = r
             self.query_one(f"#compare-{msg.arm}", AnswerView).show(
-                r.done.output, len(r.done.prefill), (r.citations or {}).get("citations", []))
+                r.done.output, len(r.done.prefill), r.citations.citation_dicts() if r.citations else [])
             return
         self._finish()
         a, b = self.results.get("a"), self.results.get("b")
@@ -190,8 +190,8 @@ class CompareScreen(BaseScreen):
         ma, mb = changed_spans(word_diff(a.done.output, b.done.output))
         ratio = similarity(a.done.output, b.done.output)
         va, vb = self.query_one("#compare-a", AnswerView), self.query_one("#compare-b", AnswerView)
-        va.show(a.done.output, len(a.done.prefill), (a.citations or {}).get("citations", []), ma, follow=False)
-        vb.show(b.done.output, len(b.done.prefill), (b.citations or {}).get("citations", []), mb, follow=False)
+        va.show(a.done.output, len(a.done.prefill), a.citations.citation_dicts() if a.citations else [], ma, follow=False)
+        vb.show(b.done.output, len(b.done.prefill), b.citations.citation_dicts() if b.citations else [], mb, follow=False)
         ia = len([c for c in va.citations if c.get("verdict") == "INCONSISTENT"])
         ib = len([c for c in vb.citations if c.get("verdict") == "INCONSISTENT"])
         self._titles(f" · {a.done.usage.completion_tokens} tokens · {ia} citações impossíveis",

@@ -409,7 +409,7 @@ class DraftScreen(BaseScreen):
         r = msg.result
         self.last_result = r
         d = r.done
-        citations = (r.citations or {}).get("citations", [])
+        citations = r.citations.citation_dicts() if r.citations else []
         self.answer.show(d.output, self._display_prefill_len, citations, prefill_spans=list(self._prefill_spans))
         self.query_one("#citations", CitationsPanel).set_citations(citations, final=True)
         self.show_findings(r.shape)
