@@ -95,7 +95,7 @@ def render_list(report, *, color: bool) -> str:
             lines.append(f"   ✗ {escape(q.reason or '')}")
     counts = report.counts
     lines.append("")
-    lines.append(f"{len(report.citations)} citações: {counts['INCONSISTENT']} inconsistentes, "
+    lines.append(f"{len(report.citations)} citações: {counts['INCONSISTENT']} impossíveis, "
                  f"{counts['VERIFIED']} verificadas, {counts['UNVERIFIED']} não verificadas."
                  + (f" {report.quotes_not_found} trecho(s) entre aspas não encontrado(s) nas fontes."
                     if report.quotes_not_found else ""))

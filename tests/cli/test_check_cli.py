@@ -22,6 +22,8 @@ def test_exit_1_and_reasons(tmp_path):
     rc, out, _ = invoke("check", str(f))
     assert rc == 1
     assert "IMPOSSÍVEL" in out and "NUMBER_OUT_OF_YEAR_RANGE" in out and "2007" in out
+    assert "1 impossíveis" in out  # the summary line uses the verdict word of labels.py
+    assert "inconsistente" not in out.lower()
 
 
 def test_exit_2_on_bad_input(tmp_path):
