@@ -47,6 +47,17 @@ _COMMON_NUMBERED = re.compile(r"(?:Lei|Lei Complementar|Decreto-Lei|Decreto|Medi
                               r"(?: nº)? [\d.]+(?:/\d{2}|/\d{4})?")
 _NUMBER_NEXT = re.compile(r"[\snº°o.]{0,4}\d")
 _STARTS = re.compile(r"(?<![\w])[^\W\d]|(?<![\w/.,-])\d")
+_DIGIT: re.Pattern | None = None     # every character str.isdigit() accepts (built on first use)
+
+
+def _digit_re() -> re.Pattern:
+    """A regex for the characters `str.isdigit()` accepts: the decimal digits and the superscripts,
+    circled digits, ... (about 130 more), so the guard's quick test agrees with its full one."""
+    global _DIGIT
+    if _DIGIT is None:
+        extra = "".join(chr(c) for c in range(0x110000) if chr(c).isdigit() and not chr(c).isdecimal())
+        _DIGIT = re.compile(r"[\d" + re.escape(extra) + "]")
+    return _DIGIT
 
 
 def _fold(s: str) -> str:
@@ -112,6 +123,25 @@ class _Trie:
 
 
 _TABLE_TRIES: tuple[_Trie, _Trie, _Trie, int] | None = None
+_NAME_HEADS: dict[int, frozenset[str]] = {}
+
+
+def _name_heads(trie: _Trie) -> frozenset[str]:
+    """The first three characters (all of them when shorter) of every form of `trie` that is complete
+    without a digit: a name the guard's `_table_name_at` can find must start with one of them."""
+    hit = _NAME_HEADS.get(id(trie))
+    if hit is None:
+        out: set[str] = set()
+        stack = [(trie.root, "")]
+        while stack:
+            node, path = stack.pop()
+            if _END in node and path:
+                out.add(path[:3])
+            for k, child in node.items():
+                if k not in (_END, "\x00", "\x01") and not k.isdigit():
+                    stack.append((child, path + k if len(path) < 3 else path))
+        hit = _NAME_HEADS[id(trie)] = frozenset(out)
+    return hit
 
 
 def _table_tries() -> tuple[_Trie, _Trie, _Trie, int]:
@@ -403,6 +433,34 @@ class CitationGuard:
         self.allowed = allowed
         self.anchor = start          # citations may only open at or after this offset
         self.refusals = 0            # sampled tokens refused (counted by the engine)
+        self._heads = _name_heads(allowed.all_forms)
+        self._digit = _digit_re()
+        self._last: tuple[str, int] | None = None   # (text, violation(text)) of the last call
+        self._dead: set[int] = set()            # word starts clear for any text that goes on from _dead_text
+        self._dead_text = ""
+        self.quick = True            # the quick test before the full one (False: the full test only, for tests)
+
+    def _clear(self, f: str, i: int, d: int) -> int:
+        """A quick test that the word starting at `i` of `f` (the folded window) opens nothing the full
+        test would refuse: 0 when it may, 1 when `_table_name_at` and `_bad_at` must both find nothing
+        there, 2 when that holds for any text that goes on from this one. `_bad_at` refuses only a
+        relator ("rel...") or a citation whose partial prefix reaches a digit; `_table_name_at` only a
+        digit-free table name, which starts with one of `_heads`."""
+        s = f[i:i + 3]
+        if not self.allowed.with_tables and (s in self._heads or s[:2] in self._heads or s[:1] in self._heads):
+            return 0
+        if s.startswith("rel") or s.startswith("ar"):       # a relator; an article ("art. N", by bisection)
+            return 0
+        a = self.allowed
+        if d < 0:                                           # d: the first digit at or after i (-1: none)
+            # no digit yet: clear now; for good once no allowed form goes on from the word's text (a digit
+            # written later cannot be reached)
+            p = f[i:]
+            return 2 if len(s) == 3 and a.literal.walk(p) is None and a.tables.walk(p) is None else 1
+        if d - i <= 2:
+            return 0
+        p = f[i:d]
+        return 2 if a.literal.walk(p) is None and a.tables.walk(p) is None else 0
 
     def _bad_at(self, text: str, w: int) -> int:
         """For the citation opening at `w`: -1 if fine, else the offset where it went wrong."""
@@ -457,9 +515,39 @@ class CitationGuard:
 
     def violation(self, text: str) -> int:
         """Offset of the first citation in text[anchor:] that is not allowed (-1: none)."""
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1]
+        bad = self._violation(text)
+        self._last = (text, bad)
+        return bad
+
+    def _violation(self, text: str) -> int:
         lo = max(self.anchor, len(text) - _WINDOW)
+        # the window folded once: `_fold` maps character to character unless lower() lengthens one ("İ")
+        f = _fold(text[lo:])
+        quick = self.quick and len(f) == len(text) - lo
+        digits = [m.start() for m in self._digit.finditer(f)] if quick else []
+        k = 0
+        # words found clear for good in a text that this one goes on from stay clear (the usual case: the
+        # text grows by one piece per call)
+        dead = self._dead
+        if not text.startswith(self._dead_text) or len(dead) > 512:
+            dead = self._dead = {w for w in dead if w >= lo} if text.startswith(self._dead_text) else set()
+        self._dead_text = text
         for m in _STARTS.finditer(text, lo):
             w = m.start()
+            if quick:
+                if w in dead:
+                    continue
+                i = w - lo
+                while k < len(digits) and digits[k] < i:
+                    k += 1
+                c = self._clear(f, i, digits[k] if k < len(digits) else -1)
+                if c:
+                    if c == 2:
+                        dead.add(w)
+                    continue
             if not self.allowed.with_tables and self._table_name_at(text, w):
                 return w
             if not self.allowed.partial(_fold(text[w:w + 1])):
