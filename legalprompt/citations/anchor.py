@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable
 
 from legalprompt.citations import tables
-from legalprompt.citations.extract import extract
+from legalprompt.citations.extract import extract_document
 from legalprompt.citations.models import Citation
 from legalprompt.citations.patterns import compiled, fold_key, load_json
 from legalprompt.citations.quotes import QuoteGuard
@@ -303,7 +303,7 @@ class AllowedCitations:
         self.quotes = QuoteGuard(sources)    # quotations: what an open quote may hold
         self.folded = [fold_key(s) for s in sources]   # a name the source contains is in it for the checker too
         for s in sources:
-            for c in extract(s):
+            for c in extract_document(s):
                 self._add_source(c)
 
     def _add_source(self, c: Citation) -> None:
