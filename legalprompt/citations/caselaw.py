@@ -23,6 +23,10 @@ _NAME_STOP = {"turma", "tribunal", "pleno", "plenario", "secao", "camara", "cort
 
 
 _CNJ_FORMAT = re.compile(r"\d{1,7}\s?-\s?\d{2}\.\d{4}\.\d\.\d{2}\.\d{4}$|\d{20}$")
+_TCU_NUMBER = re.compile(r"\d{3}\.\d{3}/(?:19|20)\d{2}-\d")
+_TJDFT_NUMBER = re.compile(r"(?:19|20)\d{12}[A-Z]{3}$")
+_TJMG_NUMBER = re.compile(r"\d\.\d{4}\.\d{2}\.")
+_WORD = re.compile(r"\S+")
 
 
 def case_candidates(text: str, wins: list[tuple[int, int]], trig: Triggers | None = None) -> list[Citation]:
@@ -33,15 +37,15 @@ def case_candidates(text: str, wins: list[tuple[int, int]], trig: Triggers | Non
         cls_text = m.group("cls")
         entry = C.class_lookup.get(fold_key(cls_text)) or {}
         num = m.group("cnum")
-        if entry.get("pre_cnj_only") and not re.fullmatch(r"\d{3}\.\d{3}/(?:19|20)\d{2}-\d", num):
+        if entry.get("pre_cnj_only") and not _TCU_NUMBER.fullmatch(num):
             continue
         c = Citation(kind="case", text=m.group(0), start=m.start(), end=m.end(), case_class=entry.get("id", cls_text),
                      court=entry.get("court"), number=num, uf=m.group("uf"))
         if _CNJ_FORMAT.match(num):
             c.cnj = cnj_normal(num)
-        elif re.match(r"(?:19|20)\d{12}[A-Z]{3}$", num):
+        elif _TJDFT_NUMBER.match(num):
             c.court = "TJDFT"
-        elif re.match(r"\d\.\d{4}\.\d{2}\.", num):
+        elif _TJMG_NUMBER.match(num):
             c.court = "TJMG"
         if m.group("pre"):
             c.incidents += [p.strip() for p in re.split(r"\s+(?i:n[oa]s?|em)(?=\s|$)", m.group("pre").strip()) if p.strip()]
@@ -172,7 +176,7 @@ def attach_meta(text: str, c: Citation, limit: int) -> None:
 
 
 def _clean_name(raw: str, start: int) -> Span | None:
-    words = re.finditer(r"\S+", raw)
+    words = _WORD.finditer(raw)
     last_end = None
     for w in words:
         wk = fold_key(w.group(0)).strip(".,")
