@@ -440,27 +440,56 @@ class CitationGuard:
         self._dead_text = ""
         self.quick = True            # the quick test before the full one (False: the full test only, for tests)
 
-    def _clear(self, f: str, i: int, d: int) -> int:
-        """A quick test that the word starting at `i` of `f` (the folded window) opens nothing the full
-        test would refuse: 0 when it may, 1 when `_table_name_at` and `_bad_at` must both find nothing
-        there, 2 when that holds for any text that goes on from this one. `_bad_at` refuses only a
-        relator ("rel...") or a citation whose partial prefix reaches a digit; `_table_name_at` only a
-        digit-free table name, which starts with one of `_heads`."""
-        s = f[i:i + 3]
-        if not self.allowed.with_tables and (s in self._heads or s[:2] in self._heads or s[:1] in self._heads):
+    def _clear(self, f: str, i: int) -> int:
+        """A quick test of the word starting at `i` of `f` (the folded window, which ends where the text
+        ends): 0 when the full test must decide, 1 when `_table_name_at` and `_bad_at` both find nothing
+        there now, 2 when they find nothing there for any text that goes on from this one.
+
+        `_bad_at` (s: the text from the word on; j: how far s is a prefix of an allowed form, the trie
+        depth here, as a word starting "ar" is left to the full test) is fine when j == len(s), and refuses only
+        when s[:j + 1] holds a digit or s[:j] is a relator's title; once j < len(s), s[:j + 1] is written
+        and no longer changes. `_table_name_at` finds a digit-free table name: it starts with one of
+        `_heads`, and a walk of the table forms that fails before the text's end with no complete form
+        on its way finds nothing, now or later."""
+        al = self.allowed
+        n = len(f) - i
+        # _bad_at
+        if f.startswith("ar", i):                          # "art. N": the article form, by bisection
             return 0
-        if s.startswith("rel") or s.startswith("ar"):       # a relator; an article ("art. N", by bisection)
+        k = 0
+        for trie in (al.literal, al.tables):
+            node, d = trie.root, 0
+            for ch in f[i:]:
+                node = node.get(ch)
+                if node is None:
+                    break
+                d += 1
+            if d > k:
+                k = d
+                if k == n:
+                    break
+        if k == 0 and f.startswith("a", i):
+            k = 1                                           # _article("a") holds: the bisection gives j = 1
+        if k == n:
+            res = 1
+        elif self._digit.search(f, i, i + k + 1) or _RELATOR.match(f, i, i + k):
             return 0
-        a = self.allowed
-        if d < 0:                                           # d: the first digit at or after i (-1: none)
-            # no digit yet: clear now; for good once no allowed form goes on from the word's text (a digit
-            # written later cannot be reached)
-            p = f[i:]
-            return 2 if len(s) == 3 and a.literal.walk(p) is None and a.tables.walk(p) is None else 1
-        if d - i <= 2:
-            return 0
-        p = f[i:d]
-        return 2 if a.literal.walk(p) is None and a.tables.walk(p) is None else 0
+        else:
+            res = 2
+        # _table_name_at
+        if al.with_tables:
+            return res
+        h = f[i:i + 3]
+        if h in self._heads or h[:2] in self._heads or h[:1] in self._heads:
+            node = al.all_forms.root
+            for ch in f[i:i + 80]:
+                node = node.get(ch)
+                if node is None or ch.isdigit():
+                    return res                              # failed inside the text, no complete form on the way
+                if _END in node:
+                    return 0
+            return 0                                        # the walk reached the text's end: not decided yet
+        return res if n >= 3 else 1
 
     def _bad_at(self, text: str, w: int) -> int:
         """For the citation opening at `w`: -1 if fine, else the offset where it went wrong."""
@@ -527,8 +556,6 @@ class CitationGuard:
         # the window folded once: `_fold` maps character to character unless lower() lengthens one ("İ")
         f = _fold(text[lo:])
         quick = self.quick and len(f) == len(text) - lo
-        digits = [m.start() for m in self._digit.finditer(f)] if quick else []
-        k = 0
         # words found clear for good in a text that this one goes on from stay clear (the usual case: the
         # text grows by one piece per call)
         dead = self._dead
@@ -540,10 +567,7 @@ class CitationGuard:
             if quick:
                 if w in dead:
                     continue
-                i = w - lo
-                while k < len(digits) and digits[k] < i:
-                    k += 1
-                c = self._clear(f, i, digits[k] if k < len(digits) else -1)
+                c = self._clear(f, w - lo)
                 if c:
                     if c == 2:
                         dead.add(w)

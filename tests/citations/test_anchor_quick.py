@@ -23,11 +23,24 @@ HOSTILE = [
 ]
 
 
+FRAGMENTS = ["Rel. Min. ", "Relator Ministro ", "Relatora: Ministra ", "Nancy Andrighi", "Fulano", "art. ", "arts. ",
+             "artigo ", "a ", "ao ", "as ", "Lei nº ", "Lei ", "Lei Complementar ", "Súmula ", "Súmula Vinculante ",
+             "Tema ", "REsp ", "HC ", "AgRg no ", "do ", "da ", "de ", "STJ", "STF", "CDC", "CPC", "CF", "CF/88",
+             "Código Civil", "Constituição Federal", "constitucional ", "contra ", "regime ", "legalidade ",
+             "Código de Processo Penal (CPC)", "(", ")", ", ", ". ", "; ", "\n", " ", "14", "5º", "8.078/1990",
+             "11.101/2005", "1.234.567/SP", "7", "1.046", "10/10/2015", "²", "İ", "“", "”", '"', "o fornecedor "]
+
+
 def texts():
+    import random
+
     out = list(HOSTILE)
-    for f in sorted(SHARED.glob("*.json"))[:3]:
+    for f in sorted(SHARED.glob("*.json")):
         d = json.loads(f.read_text(encoding="utf-8"))
-        out.append((d.get("ementa") or "")[:1200])
+        if d.get("ementa"):
+            out.append(d["ementa"][:800])
+    rnd = random.Random(14)
+    out += ["".join(rnd.choice(FRAGMENTS) for _ in range(40)) for _ in range(25)]
     return out
 
 
