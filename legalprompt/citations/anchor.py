@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable
 
 from legalprompt.citations import tables
-from legalprompt.citations.extract import extract
+from legalprompt.citations.extract import extract_document
 from legalprompt.citations.models import Citation
 from legalprompt.citations.patterns import compiled, fold_key, load_json
 from legalprompt.citations.quotes import QuoteGuard
@@ -47,6 +47,17 @@ _COMMON_NUMBERED = re.compile(r"(?:Lei|Lei Complementar|Decreto-Lei|Decreto|Medi
                               r"(?: nº)? [\d.]+(?:/\d{2}|/\d{4})?")
 _NUMBER_NEXT = re.compile(r"[\snº°o.]{0,4}\d")
 _STARTS = re.compile(r"(?<![\w])[^\W\d]|(?<![\w/.,-])\d")
+_DIGIT: re.Pattern | None = None     # every character str.isdigit() accepts (built on first use)
+
+
+def _digit_re() -> re.Pattern:
+    """A regex for the characters `str.isdigit()` accepts: the decimal digits and the superscripts,
+    circled digits, ... (about 130 more), so the guard's quick test agrees with its full one."""
+    global _DIGIT
+    if _DIGIT is None:
+        extra = "".join(chr(c) for c in range(0x110000) if chr(c).isdigit() and not chr(c).isdecimal())
+        _DIGIT = re.compile(r"[\d" + re.escape(extra) + "]")
+    return _DIGIT
 
 
 def _fold(s: str) -> str:
@@ -112,6 +123,25 @@ class _Trie:
 
 
 _TABLE_TRIES: tuple[_Trie, _Trie, _Trie, int] | None = None
+_NAME_HEADS: dict[int, frozenset[str]] = {}
+
+
+def _name_heads(trie: _Trie) -> frozenset[str]:
+    """The first three characters (all of them when shorter) of every form of `trie` that is complete
+    without a digit: a name the guard's `_table_name_at` can find must start with one of them."""
+    hit = _NAME_HEADS.get(id(trie))
+    if hit is None:
+        out: set[str] = set()
+        stack = [(trie.root, "")]
+        while stack:
+            node, path = stack.pop()
+            if _END in node and path:
+                out.add(path[:3])
+            for k, child in node.items():
+                if k not in (_END, "\x00", "\x01") and not k.isdigit():
+                    stack.append((child, path + k if len(path) < 3 else path))
+        hit = _NAME_HEADS[id(trie)] = frozenset(out)
+    return hit
 
 
 def _table_tries() -> tuple[_Trie, _Trie, _Trie, int]:
@@ -273,7 +303,7 @@ class AllowedCitations:
         self.quotes = QuoteGuard(sources)    # quotations: what an open quote may hold
         self.folded = [fold_key(s) for s in sources]   # a name the source contains is in it for the checker too
         for s in sources:
-            for c in extract(s):
+            for c in extract_document(s):
                 self._add_source(c)
 
     def _add_source(self, c: Citation) -> None:
@@ -403,6 +433,63 @@ class CitationGuard:
         self.allowed = allowed
         self.anchor = start          # citations may only open at or after this offset
         self.refusals = 0            # sampled tokens refused (counted by the engine)
+        self._heads = _name_heads(allowed.all_forms)
+        self._digit = _digit_re()
+        self._last: tuple[str, int] | None = None   # (text, violation(text)) of the last call
+        self._dead: set[int] = set()            # word starts clear for any text that goes on from _dead_text
+        self._dead_text = ""
+        self.quick = True            # the quick test before the full one (False: the full test only, for tests)
+
+    def _clear(self, f: str, i: int) -> int:
+        """A quick test of the word starting at `i` of `f` (the folded window, which ends where the text
+        ends): 0 when the full test must decide, 1 when `_table_name_at` and `_bad_at` both find nothing
+        there now, 2 when they find nothing there for any text that goes on from this one.
+
+        `_bad_at` (s: the text from the word on; j: how far s is a prefix of an allowed form, the trie
+        depth here, as a word starting "ar" is left to the full test) is fine when j == len(s), and refuses only
+        when s[:j + 1] holds a digit or s[:j] is a relator's title; once j < len(s), s[:j + 1] is written
+        and no longer changes. `_table_name_at` finds a digit-free table name: it starts with one of
+        `_heads`, and a walk of the table forms that fails before the text's end with no complete form
+        on its way finds nothing, now or later."""
+        al = self.allowed
+        n = len(f) - i
+        # _bad_at
+        if f.startswith("ar", i):                          # "art. N": the article form, by bisection
+            return 0
+        k = 0
+        for trie in (al.literal, al.tables):
+            node, d = trie.root, 0
+            for ch in f[i:]:
+                node = node.get(ch)
+                if node is None:
+                    break
+                d += 1
+            if d > k:
+                k = d
+                if k == n:
+                    break
+        if k == 0 and f.startswith("a", i):
+            k = 1                                           # _article("a") holds: the bisection gives j = 1
+        if k == n:
+            res = 1
+        elif self._digit.search(f, i, i + k + 1) or _RELATOR.match(f, i, i + k):
+            return 0
+        else:
+            res = 2
+        # _table_name_at
+        if al.with_tables:
+            return res
+        h = f[i:i + 3]
+        if h in self._heads or h[:2] in self._heads or h[:1] in self._heads:
+            node = al.all_forms.root
+            for ch in f[i:i + 80]:
+                node = node.get(ch)
+                if node is None or ch.isdigit():
+                    return res                              # failed inside the text, no complete form on the way
+                if _END in node:
+                    return 0
+            return 0                                        # the walk reached the text's end: not decided yet
+        return res if n >= 3 else 1
 
     def _bad_at(self, text: str, w: int) -> int:
         """For the citation opening at `w`: -1 if fine, else the offset where it went wrong."""
@@ -457,9 +544,34 @@ class CitationGuard:
 
     def violation(self, text: str) -> int:
         """Offset of the first citation in text[anchor:] that is not allowed (-1: none)."""
+        last = self._last
+        if last is not None and last[0] == text:
+            return last[1]
+        bad = self._violation(text)
+        self._last = (text, bad)
+        return bad
+
+    def _violation(self, text: str) -> int:
         lo = max(self.anchor, len(text) - _WINDOW)
+        # the window folded once: `_fold` maps character to character unless lower() lengthens one ("İ")
+        f = _fold(text[lo:])
+        quick = self.quick and len(f) == len(text) - lo
+        # words found clear for good in a text that this one goes on from stay clear (the usual case: the
+        # text grows by one piece per call)
+        dead = self._dead
+        if not text.startswith(self._dead_text) or len(dead) > 512:
+            dead = self._dead = {w for w in dead if w >= lo} if text.startswith(self._dead_text) else set()
+        self._dead_text = text
         for m in _STARTS.finditer(text, lo):
             w = m.start()
+            if quick:
+                if w in dead:
+                    continue
+                c = self._clear(f, w - lo)
+                if c:
+                    if c == 2:
+                        dead.add(w)
+                    continue
             if not self.allowed.with_tables and self._table_name_at(text, w):
                 return w
             if not self.allowed.partial(_fold(text[w:w + 1])):

@@ -23,6 +23,10 @@ _NAME_STOP = {"turma", "tribunal", "pleno", "plenario", "secao", "camara", "cort
 
 
 _CNJ_FORMAT = re.compile(r"\d{1,7}\s?-\s?\d{2}\.\d{4}\.\d\.\d{2}\.\d{4}$|\d{20}$")
+_TCU_NUMBER = re.compile(r"\d{3}\.\d{3}/(?:19|20)\d{2}-\d")
+_TJDFT_NUMBER = re.compile(r"(?:19|20)\d{12}[A-Z]{3}$")
+_TJMG_NUMBER = re.compile(r"\d\.\d{4}\.\d{2}\.")
+_WORD = re.compile(r"\S+")
 
 
 def case_candidates(text: str, wins: list[tuple[int, int]], trig: Triggers | None = None) -> list[Citation]:
@@ -33,15 +37,15 @@ def case_candidates(text: str, wins: list[tuple[int, int]], trig: Triggers | Non
         cls_text = m.group("cls")
         entry = C.class_lookup.get(fold_key(cls_text)) or {}
         num = m.group("cnum")
-        if entry.get("pre_cnj_only") and not re.fullmatch(r"\d{3}\.\d{3}/(?:19|20)\d{2}-\d", num):
+        if entry.get("pre_cnj_only") and not _TCU_NUMBER.fullmatch(num):
             continue
         c = Citation(kind="case", text=m.group(0), start=m.start(), end=m.end(), case_class=entry.get("id", cls_text),
                      court=entry.get("court"), number=num, uf=m.group("uf"))
         if _CNJ_FORMAT.match(num):
             c.cnj = cnj_normal(num)
-        elif re.match(r"(?:19|20)\d{12}[A-Z]{3}$", num):
+        elif _TJDFT_NUMBER.match(num):
             c.court = "TJDFT"
-        elif re.match(r"\d\.\d{4}\.\d{2}\.", num):
+        elif _TJMG_NUMBER.match(num):
             c.court = "TJMG"
         if m.group("pre"):
             c.incidents += [p.strip() for p in re.split(r"\s+(?i:n[oa]s?|em)(?=\s|$)", m.group("pre").strip()) if p.strip()]
@@ -106,6 +110,22 @@ def case_candidates(text: str, wins: list[tuple[int, int]], trig: Triggers | Non
     return out
 
 
+_STOP = re.compile(r"[);]|\n\s*\n")
+_META_NEAR: re.Pattern | None = None
+
+
+def _meta_near() -> re.Pattern:
+    """The meta pattern tried only at the next META_GAP + 1 offsets: `match(text, pos)` finds the same
+    leftmost match as `search` when it starts within META_GAP of `pos`, and none when the leftmost one
+    starts further (attach_meta stops there anyway), without scanning the rest of the window. Every
+    alternative of the meta pattern is one named group, so `m.lastgroup` and the group's span are the
+    alternative's."""
+    global _META_NEAR
+    if _META_NEAR is None:
+        _META_NEAR = re.compile(r"(?s:.{0,%d}?)(?:%s)" % (META_GAP, walk_patterns()["meta"].pattern))
+    return _META_NEAR
+
+
 def attach_meta(text: str, c: Citation, limit: int) -> None:
     """Group the relator, órgão julgador, court and dates that follow a case citation into it."""
     C = compiled()
@@ -115,15 +135,22 @@ def attach_meta(text: str, c: Citation, limit: int) -> None:
     if b:
         c.court = C.court_lookup.get(fold_key(b.group("c")), c.court) or c.court
     win_end = min(limit, c.end + META_WINDOW, len(text))
-    stop = re.compile(r"[);]|\n\s*\n").search(text, c.end, win_end)
+    stop = _STOP.search(text, c.end, win_end)
     if stop:
         win_end = stop.start()
     pos = c.end
     end = c.end
-    for m in rx["meta"].finditer(text, c.end, win_end):
-        if m.start() - pos > META_GAP:
+    near = _meta_near()
+    cur = c.end
+    while True:
+        # the next match at or after `cur`, as finditer would give it, if it starts within META_GAP of cur
+        m = near.match(text, cur, win_end)
+        if m is None:
             break
         k = m.lastgroup
+        cur = m.end()
+        if m.start(k) - pos > META_GAP:
+            break
         if k == "rel":
             name = _clean_name(m.group("name"), m.start("name"))
             if name is None:
@@ -139,9 +166,9 @@ def attach_meta(text: str, c: Citation, limit: int) -> None:
         elif k == "pub":
             c.publication_date = date_from(m, "p")
         elif k == "org":
-            c.orgao = m.group(0)
+            c.orgao = m.group(k)
         elif k == "court":
-            c.court = C.court_lookup.get(fold_key(m.group(0)), c.court) or c.court
+            c.court = C.court_lookup.get(fold_key(m.group(k)), c.court) or c.court
         pos = end = m.end()
     if end > c.end:
         c.end = end
@@ -149,7 +176,7 @@ def attach_meta(text: str, c: Citation, limit: int) -> None:
 
 
 def _clean_name(raw: str, start: int) -> Span | None:
-    words = re.finditer(r"\S+", raw)
+    words = _WORD.finditer(raw)
     last_end = None
     for w in words:
         wk = fold_key(w.group(0)).strip(".,")

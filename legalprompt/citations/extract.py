@@ -17,6 +17,9 @@ Every step is a left-to-right scan with bounded look-ahead: the cost is linear i
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from legalprompt.citations.caselaw import attach_meta, case_candidates
 from legalprompt.citations.legislation import legislation_candidates
 from legalprompt.citations.models import Citation
@@ -73,3 +76,25 @@ def extract(text: str, *, prefilter: bool = True) -> list[Citation]:
     for c in kept:
         assert text[c.start:c.end] == c.text
     return kept
+
+
+_DOCS: OrderedDict[str, tuple[Citation, ...]] = OrderedDict()
+_DOCS_LOCK = threading.Lock()
+
+
+def extract_document(text: str) -> tuple[Citation, ...]:
+    """The citations of a source document, extracted once per text and shared by everything built from
+    it (the checker's `SourceIndex`, the anchored guard's `AllowedCitations`): one extraction per
+    document, not one per structure. The last 16 documents are kept. The citations are shared: read
+    them, do not change them (`extract` gives a fresh list)."""
+    with _DOCS_LOCK:
+        hit = _DOCS.get(text)
+        if hit is not None:
+            _DOCS.move_to_end(text)
+            return hit
+    cits = tuple(extract(text))
+    with _DOCS_LOCK:
+        _DOCS[text] = cits
+        while len(_DOCS) > 16:
+            _DOCS.popitem(last=False)
+    return cits

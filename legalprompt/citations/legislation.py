@@ -12,6 +12,11 @@ from legalprompt.citations.prefilter import Triggers, find_at_triggers
 from legalprompt.citations.walk import cnj_normal, plural_head, date_from, int_number, walk_patterns, year4
 
 MAX_CHAIN_TOKENS = 400
+_LOCAL_WORDS = re.compile(r"(?i)distrital|estadual|municipal|/DF")
+_COMPLEMENTAR = re.compile(r"(?i)complementar")
+_NAME_YEAR = re.compile(r"(?:/|de\s+)(\d{2,4})$")
+_NAME_YEAR_DIGITS = re.compile(r"(\d{2,4})$")
+_ARTICLE_NOISE = re.compile(r"[\s.º°ªo]")
 
 
 # --------------------------------------------------------------------------- legislation
@@ -31,8 +36,8 @@ def _norm_from_numbered(m: re.Match, text: str) -> Citation:
     quals = " ".join(q for q in (g.get("qual1"), g.get("qual2")) if q)
     local_words = _local_qualifiers()
     local = bool(g.get("lsuf")) or any(fold_key(q) in local_words for q in (g.get("qual1"), g.get("qual2")) if q) \
-        or bool(re.search(r"(?i)distrital|estadual|municipal|/DF", quals))
-    if re.search(r"(?i)complementar", quals) and kind == "lei":
+        or bool(_LOCAL_WORDS.search(quals))
+    if kind == "lei" and _COMPLEMENTAR.search(quals):
         kind = "lei_complementar"
     c = Citation(kind="legislation", text=m.group(0), start=m.start(), end=m.end(), norm_kind=kind, local=local,
                  norm_text=m.group(0))
@@ -68,8 +73,8 @@ def _norm_from_named(m: re.Match) -> Citation:
     y = year4(m.group("nyear") or m.group("nyear2"))
     if y:
         c.norm_year = y
-    elif key and re.search(r"(?:/|de\s+)(\d{2,4})$", name):
-        c.norm_year = year4(re.search(r"(\d{2,4})$", name).group(1))
+    elif key and _NAME_YEAR.search(name):
+        c.norm_year = year4(_NAME_YEAR_DIGITS.search(name).group(1))
     return c
 
 
@@ -127,9 +132,9 @@ def _parse_chain(text: str, pos: int, limit: int) -> tuple[int, list[str], int] 
             if expect not in ("num", "val") and not (prev in ("sep", "of") and in_article):
                 break
             if expect == "num" and in_article and prev == "art" or (prev == "sep" and in_article and expect is None):
-                articles.append(re.sub(r"[\s.º°ªo]", "", m.group("num")).replace("-", "-"))
+                articles.append(_ARTICLE_NOISE.sub("", m.group("num")).replace("-", "-"))
             elif expect == "num" and prev == "art":
-                articles.append(re.sub(r"[\s.º°ªo]", "", m.group("num")))
+                articles.append(_ARTICLE_NOISE.sub("", m.group("num")))
             last_end, expect, has_value = m.end(), None, True
         elif k == "roman":
             if expect not in ("val", None) or (expect is None and prev not in ("sep",)):

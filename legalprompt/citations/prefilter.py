@@ -50,10 +50,16 @@ class Triggers:
         self.ok = len(low) == len(text)         # lower() keeps offsets for every character legal text has
         if self.ok:
             at = self.at
+            targets: dict[str, list[list[int]]] = {}      # trigger word -> the lists of its families
             for s, e in digit_windows(text):
                 for m in C.triggers.finditer(low, s, e):
-                    for f in C.families(m.group(0)):
-                        at[f].append(m.start())
+                    w = m.group(0)
+                    lists = targets.get(w)
+                    if lists is None:
+                        lists = targets[w] = [at[f] for f in C.families(w)]
+                    p = m.start()
+                    for lst in lists:
+                        lst.append(p)
             at["named"] = [m.start() for m in C.named_triggers.finditer(low)]
         num: dict[str, list[int]] = {"cnj": [], "old_trf": [], "tjdft": []}
         for m in _NUMBER_FIRST.finditer(text):

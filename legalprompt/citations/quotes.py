@@ -29,7 +29,9 @@ from dataclasses import dataclass
 MIN_WORDS = 4
 _PAIRS = (("“", "”"), ("«", "»"), ('"', '"'))
 # a straight quote opens after a start, a space or an opening bracket; “ and « always open
-_QUOTE = re.compile(r"“(?P<a>[^“”]{1,4000})”|«(?P<b>[^«»]{1,4000})»|(?<![\w\"])\"(?P<c>[^\"\n]{1,4000}?)\"(?![\w])")
+# (every alternative starts with its mark, so the regex engine skips to the marks; the straight quote's
+# "not after a word character or a quote" look-behind comes after the mark, two characters wide)
+_QUOTE = re.compile(r"“(?P<a>[^“”]{1,4000})”|«(?P<b>[^«»]{1,4000})»|\"(?<![\w\"]\")(?P<c>[^\"\n]{1,4000}?)\"(?![\w])")
 _ELLIPSIS = re.compile(r"\(\s*(?:\.\s*){3}\)|\[\s*(?:\.\s*){3}\]|\.\.\.|…")
 _NOT_WORD = re.compile(r"[\W_]+")
 

@@ -9,7 +9,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from legalprompt.citations.extract import extract
+from legalprompt.citations.extract import extract_document
 from legalprompt.citations.models import Citation
 from legalprompt.citations.patterns import fold_key
 from legalprompt.citations.quotes import padded
@@ -58,7 +58,7 @@ class SourceIndex:
         for s in sources:
             self.folded.append(fold_key(s))
             self.quote_texts.append(padded(s))
-            for c in extract(s):
+            for c in extract_document(s):
                 ks = citation_keys(c)
                 self.keys |= ks
                 self.keys |= {k.split("#", 1)[0] for k in ks}

@@ -38,8 +38,11 @@ def date_from(m: re.Match, p: str) -> DateRef | None:
     return None
 
 
+_NOT_DIGIT = re.compile(r"\D")
+
+
 def int_number(s: str) -> int:
-    return int(re.sub(r"\D", "", s))
+    return int(_NOT_DIGIT.sub("", s))
 
 
 @lru_cache(maxsize=1)

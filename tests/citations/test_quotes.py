@@ -82,3 +82,24 @@ def test_an_open_quote_is_closed_when_nothing_fits(guard):
 
 def test_a_wrong_quote_in_the_prefill_is_not_refused(guard):
     assert guard.accepts("Segundo a fonte, “isto não está na fonte", " e segue")
+
+
+def test_the_quote_pattern_finds_what_the_look_behind_first_form_finds():
+    """The quote pattern puts the straight quote's look-behind after its mark (so the regex engine can skip
+    to the marks); it must find exactly what the earlier form, with the look-behind first, found."""
+    import random
+    import re
+
+    from legalprompt.citations import quotes
+
+    earlier = re.compile(r"“(?P<a>[^“”]{1,4000})”|«(?P<b>[^«»]{1,4000})»|(?<![\w\"])\"(?P<c>[^\"\n]{1,4000}?)\"(?![\w])")
+    rnd = random.Random(14)
+    texts = ['"a b c d" x"e f g h" "i j k l"', '""a b c d e""', '"' * 50, 'a"b c d e"', '“a b c d e” «f g h i j» "k"']
+    texts += ["".join(rnd.choice(['"', "“", "”", "«", "»", "a", " ", "\n", "1", "_", "b c "]) for _ in range(80))
+              for _ in range(3000)]
+    found = 0
+    for t in texts:
+        got = [(m.span(), m.groupdict()) for m in quotes._QUOTE.finditer(t)]
+        assert got == [(m.span(), m.groupdict()) for m in earlier.finditer(t)], t
+        found += len(got)
+    assert found > 1000

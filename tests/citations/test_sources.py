@@ -38,3 +38,21 @@ def test_drafter_check_gives_a_typed_report():
     assert isinstance(rep, CheckReport)
     assert rep.quotes_not_found == 1 and rep.to_dict()["quotes"][0]["found"] is False
     assert rep.citation_dicts() == rep.to_dict()["citations"]
+
+
+def test_a_document_is_extracted_once_for_the_index_and_the_anchored_guard(monkeypatch):
+    import sys
+
+    from legalprompt.citations.anchor import AllowedCitations
+
+    mod = sys.modules["legalprompt.citations.extract"]
+    calls = []
+    real = mod.extract
+    monkeypatch.setattr(mod, "extract", lambda text, **kw: calls.append(text) or real(text, **kw))
+    doc = DOC + " (extraída uma vez neste teste)"
+    index = SourceIndex([doc])
+    allowed = AllowedCitations([doc])
+    assert calls == [doc]
+    # the same citations as a fresh extraction, and both structures built from them
+    assert [c.text for c in mod.extract_document(doc)] == [c.text for c in real(doc)]
+    assert "sumula:sumula:7" in index.keys and allowed.literal.walk("súmula 7") is not None
