@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO))
 from legalprompt.citations import Verdict, check_text, extract  # noqa: E402
 from legalprompt.citations import tables  # noqa: E402
 from legalprompt.citations.verify import (  # noqa: E402
-    _relator_is_judge_title, cnj_check_digits_ok, federal_numbering_applies, resolve_locality,
+    cnj_check_digits_ok, federal_numbering_applies, relator_is_judge_title, resolve_locality,
 )
 
 SHARED = REPO.parent / "shared" / "data"
@@ -105,7 +105,7 @@ def perturbations(text: str, c, rng: random.Random):
         pd = c.publication_date.value if c.publication_date else None
         # a relator titled "Des."/"Desembargador" sits on a state or federal court (TJDFT's ADIs are written
         # like the STF's): a minister's name put there is not an STF/STJ citation, so it is no test of one
-        if c.relator and jd and c.court in ("STF", "STJ") and not _relator_is_judge_title(c, c.relator):
+        if c.relator and jd and c.court in ("STF", "STJ") and not relator_is_judge_title(c, c.relator):
             others = [m for m in tables.ministers() if m.court == c.court and m.confidence != "low"
                       and (jd < m.took_min or (m.left_max is not None and jd > m.left_max))]
             if others:

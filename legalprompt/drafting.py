@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from legalprompt.citations.models import CheckReport
 from legalprompt.config import Settings
 from legalprompt.engine.events import DoneEvent, TextEvent
 from legalprompt.engine.decoder import Decoder
@@ -41,6 +42,7 @@ class DraftRequest:
     thinking: bool = False  # let a reasoning model think before the prefill (see staged_reasoning)
     staged: bool | None = None  # staged priming: None = when the template declares a skeleton and a prefill is used
     citation_mode: str | None = None  # "anchored" | "free"; None: the template's (anchored by default)
+    anchor_tables: bool = False  # anchored: also allow the shipped tables' norms, not only the document's
 
 
 @dataclass
@@ -78,7 +80,7 @@ class DraftResult:
     done: DoneEvent
     run_id: int | None
     status: str
-    citations: dict | None
+    citations: CheckReport | None   # legalprompt.citations.CheckReport: citations and quotations, typed
     shape_ok: bool | None
     prepared: PreparedDraft
     reasoning: str | None = None  # --thinking: what the model reasoned before the prefill
@@ -159,7 +161,8 @@ class Drafter:
         if check_fit:
             dec.check_fits(len(tokens), budget)
         mode = self.citation_mode(req, template)
-        allowed = self.allowed_citations(req.document) if mode == "anchored" and check_fit else None
+        allowed = (self.allowed_citations(req.document, tables=req.anchor_tables)
+                   if mode == "anchored" and check_fit else None)
         return PreparedDraft(req, template, user_text, prefill, prompt, tokens, params, inputs, staged,
                              citation_mode=mode, allowed=allowed, answer_budget=budget,
                              fits=dec.fits(len(tokens), budget))
@@ -177,17 +180,21 @@ class Drafter:
                     f"--citations anchored precisa escolher cada token, e {self.decoder.model_name} (um servidor "
                     "remoto) sorteia os seus: use --citations free com --endpoint, ou rode com o modelo local")
             mode = "free"
+        if req.anchor_tables and mode != "anchored":
+            raise UserInputError("as normas das tabelas só se somam às fontes com citações ancoradas "
+                                 f"(o modo deste pedido é {mode!r})")
         return mode
 
-    def allowed_citations(self, document: str):
-        """The citations an anchored draft of `document` may write, built once per document."""
+    def allowed_citations(self, document: str, tables: bool = False):
+        """The citations an anchored draft of `document` may write, built once per document: the
+        document's own (and, with `tables`, the shipped tables' norms; see AllowedCitations)."""
         from legalprompt.citations.anchor import AllowedCitations
 
-        key = hashlib.sha256(document.encode("utf-8", "surrogatepass")).hexdigest()
+        key = hashlib.sha256(document.encode("utf-8", "surrogatepass")).hexdigest() + (":t" if tables else "")
         if key not in self._allowed:
             if len(self._allowed) >= 8:
                 self._allowed.pop(next(iter(self._allowed)))
-            self._allowed[key] = AllowedCitations([document])
+            self._allowed[key] = AllowedCitations([document], tables=tables or None)
         return self._allowed[key]
 
     def start_record(self, prep: PreparedDraft) -> int | None:
@@ -269,7 +276,7 @@ class Drafter:
                 extra["reasoning"] = "".join(reasoning).strip()
             self.history.finish_run(run_id, status=status, output=done.output, usage=done.usage.__dict__,
                                     timings=done.timings.__dict__,
-                                    citations=citations["citations"] if citations else None, **extra)
+                                    citations=citations.citation_dicts() if citations else None, **extra)
         yield DraftResult(done, run_id, status, citations, shape_ok, prep, shape=shape, skeleton=skeleton,
                           reasoning="".join(reasoning).strip() if prep.prompt.thinking else None)
 
@@ -303,10 +310,12 @@ class Drafter:
         return cands
 
     @staticmethod
-    def check_citations(output: str, source: str) -> dict | None:
+    def check_citations(output: str, source: str) -> CheckReport:
+        """The citations and quotations of `output`, checked against `source` (whose index is built once
+        per document and reused: the TUI checks a streaming answer every 0.5 s)."""
         from legalprompt.citations import check_text
 
-        return check_text(output, sources=[source]).to_dict()
+        return check_text(output, sources=[source])
 
 
 def staged_reasoning(engine: Decoder, prep: PreparedDraft, cancel: threading.Event | None,

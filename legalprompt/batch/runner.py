@@ -95,7 +95,8 @@ class BatchRunner:
         self.model_name = self.decoder.model_name
         self.job = job_key(template=self.template.name, template_sha=self.template.sha256,
                            prefill=self.prefill, inputs=opts.template_inputs,
-                           params={k: v for k, v in self.params.__dict__.items()}, model=self.decoder.model_id())
+                           params={k: v for k, v in self.params.__dict__.items()}, model=self.decoder.model_id(),
+                           citation_mode=self.citation_mode)
 
     def _request(self, document: str, label: str | None, check: bool = False, path: Path | None = None):
         from legalprompt.drafting import DraftRequest
@@ -273,7 +274,7 @@ class BatchRunner:
         single = st.plan is None  # one generation: the drafting core checked it against the whole document
         citations = final.citations if single else None
         if self.opts.check_citations and citations is None:
-            citations = self.drafter.check_citations(final.output, st.text)
+            citations = self.drafter.check_citations(final.output, st.text).to_dict()
         shape = final.shape if single else self.template.shape_verdict(final.output, sources=[st.text])
         flagged = count_flagged(citations)
         atomic_write_text(st.output_path, render_output(

@@ -74,7 +74,8 @@ class DraftWorkers:
             raise KeyboardInterrupt
         return GenOutput(done.output, done.generated, done.stop_reason, done.usage.prompt_tokens,
                          done.usage.completion_tokens, done.usage.cached_prompt_tokens, done.timings.total_s,
-                         result.run_id, result.citations, result.shape, done.served_by)
+                         result.run_id, result.citations.to_dict() if result.citations else None, result.shape,
+                         done.served_by)
 
     def poll(self, timeout: float | None = None) -> list[tuple[Any, GenOutput | LegalPromptError]]:
         """Finished requests (waits up to `timeout` for one). An error that is not the user's to fix (a bug) is

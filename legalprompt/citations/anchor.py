@@ -3,19 +3,22 @@
 The allowed citations of one request are built once from its source documents:
 * every citation the extractor finds in the sources, written in the equivalent forms the checker
   treats as the same ("Lei nº 8.078/1990", "Lei 8.078/90", "CDC", "art. 14 do CDC", "REsp nº 1.234/SP");
-* every norm of the shipped tables, by number and by name, and "art. N da <norm>" for N inside the
-  norm's article count.
+* only with `tables=True` (`run --anchor-tables`), or when there is no source text at all: every norm of
+  the shipped tables, by number and by name, and "art. N da <norm>" for N inside the norm's article
+  count. With sources, a table norm the sources do not cite is refused, even by its bare name ("CPC",
+  "Código Civil"): an anchored draft cites nothing that is not in its sources.
 
-They live in two character tries (lower case, "°" read as "º"): the literal forms, and the norms that an
-"art. N d[ao] " prefix may continue with, each node carrying the largest article count below it, so
-that "art. 900 do " can only go on to a norm with at least 900 articles.
+They live in character tries (lower case, "°" read as "º", line breaks as spaces): the literal forms,
+and the norms that an "art. N d[ao] " prefix may continue with, each node carrying the largest article
+count below it, so that "art. 900 do " can only go on to a norm with at least 900 articles.
 
 `CitationGuard.accepts(text, piece)` says whether appending `piece` keeps the text free of a citation
-the sources and tables do not allow. A citation "opens" at any word start whose text is a prefix of an
-allowed form; once it holds a digit it must stay a prefix of an allowed form until it is complete and
-followed by a boundary. Before its first digit it may be abandoned ("Lei de Murphy": the model left
-the citation), and "art. 5º do contrato" leaves it too. The guard never looks at tokens: the engine
-asks it about the pieces of the model's best candidates, only when the sampled token is refused.
+the allowed set does not hold, and of a quotation the sources do not contain (quotes.py). A citation
+"opens" at any word start whose text is a prefix of an allowed form; once it holds a digit it must stay
+a prefix of an allowed form until it is complete and followed by a boundary. Before its first digit it
+may be abandoned ("Lei de Murphy": the model left the citation), and "art. 5º do contrato" leaves it
+too. The guard never looks at tokens: the engine asks it about the pieces of the model's best
+candidates, only when the sampled token is refused.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from collections.abc import Iterable
 from legalprompt.citations import tables
 from legalprompt.citations.extract import extract
 from legalprompt.citations.models import Citation
-from legalprompt.citations.patterns import compiled, load_json
+from legalprompt.citations.patterns import compiled, fold_key, load_json
+from legalprompt.citations.quotes import QuoteGuard
 
-_NORM = str.maketrans({"°": "º", "\u00a0": " "})
+_NORM = str.maketrans({"°": "º", "\u00a0": " ", "\n": " ", "\r": " ", "\t": " "})
 _END = ""                   # trie key of a complete form
 _BOUNDARY = set(" \t\n,;:.)!?\"”'»")
 _ART_HEADS = ("art. ", "art ", "artigo ", "arts. ", "artigos ")
@@ -39,6 +43,9 @@ _RELATOR = re.compile(r"rel(?:\.|ator|atora)\s?:?\s?(?:o\s|a\s)?(?:min\.|ministr
 # a parenthesised name after a norm is part of it for the checker ("Código de Processo Penal (CPC)" is one
 # citation, INCONSISTENT): only the forms with an alias of the same norm are allowed
 _TAIL = re.compile(r"\s?/\s?[A-Z]|\s+d[oa]s?\s+(?:[A-Z]{2}|Superior|Supremo|Tribunal)|,?\s+Rel[.a]|\s?\(\s?[A-ZÀ-Ý]")
+_COMMON_NUMBERED = re.compile(r"(?:Lei|Lei Complementar|Decreto-Lei|Decreto|Medida Provisória|Emenda Constitucional)"
+                              r"(?: nº)? [\d.]+(?:/\d{2}|/\d{4})?")
+_NUMBER_NEXT = re.compile(r"[\snº°o.]{0,4}\d")
 _STARTS = re.compile(r"(?<![\w])[^\W\d]|(?<![\w/.,-])\d")
 
 
@@ -104,14 +111,16 @@ class _Trie:
         return None
 
 
-_TABLE_TRIES: tuple[_Trie, _Trie, int] | None = None
+_TABLE_TRIES: tuple[_Trie, _Trie, _Trie, int] | None = None
 
 
-def _table_tries() -> tuple[_Trie, _Trie, int]:
-    """The shipped tables' forms: the same for every request, built once per process."""
+def _table_tries() -> tuple[_Trie, _Trie, _Trie, int]:
+    """(heads, table forms, table norms for "art. N d[ao]", largest article count): the same for every
+    request, built once per process. `heads` only opens citations ("Lei nº ", "REsp ", "Rel. Min. ")
+    and completes none; the table forms also hold the heads."""
     global _TABLE_TRIES
     if _TABLE_TRIES is None:
-        literal, norms, top = _Trie(), _Trie(), 0
+        heads_trie, literal, norms, top = _Trie(), _Trie(), _Trie(), 0
         for key, k in tables.known_norms().items():
             forms = _key_forms(key, k.kind, k.number, k.date.year)
             abbrs = [a for a in _names_of(key) if re.fullmatch(r"[A-Z][A-Za-z]{1,6}(?:/\d{2,4})?", a)]
@@ -136,12 +145,13 @@ def _table_tries() -> tuple[_Trie, _Trie, int]:
         heads += ["Súmula", "Súmulas", "Súmula Vinculante", "Enunciado", "Tema", "Tema Repetitivo", "OJ",
                   "Orientação Jurisprudencial", "Processo", "Lei", "Decreto", "Decreto-Lei", "Lei Complementar",
                   "Medida Provisória", "Emenda Constitucional", "LC", "MP", "EC", "DL"]
-        for h in heads:
-            for sign in ("", " nº", " n.", " n.º", " n°", " nr."):
-                literal.add_prefix(f"{h}{sign} ")
-        for title in _relator_forms(""):
-            literal.add_prefix(title)
-        _TABLE_TRIES = (literal, norms, top)
+        for trie in (heads_trie, literal):
+            for h in heads:
+                for sign in ("", " nº", " n.", " n.º", " n°", " nr."):
+                    trie.add_prefix(f"{h}{sign} ")
+            for title in _relator_forms(""):
+                trie.add_prefix(title)
+        _TABLE_TRIES = (heads_trie, literal, norms, top)
     return _TABLE_TRIES
 
 
@@ -239,11 +249,29 @@ def _provision_variants(prov: str) -> list[str]:
 
 
 class AllowedCitations:
-    """The allowed citations of one request (built once per source set)."""
+    """The allowed citations of one request (built once per source set).
 
-    def __init__(self, sources: Iterable[str] = ()):
-        self.tables, self.norms, self.max_article = _table_tries()   # norms payload: article count
+    Policy: when the request has source documents, only their citations are allowed (in every
+    equivalent form), so an anchored draft cites nothing the sources do not. The shipped tables' norms
+    ("art. N" of a known norm, inside its article count) are allowed as well only when `tables` is
+    True, or, by default, when there is no source text at all (nothing to anchor to)."""
+
+    def __init__(self, sources: Iterable[str] = (), *, tables: bool | None = None):
+        sources = [s for s in sources if s and s.strip()]
+        if tables is None:
+            tables = not sources
+        self.with_tables = tables
+        heads, literal, norms, top = _table_tries()
+        self.all_forms = literal             # every norm the tables know: to tell "art. 5º do Código Civil" from
+                                             # "art. 5º do contrato", never to allow it
+        if tables:
+            self.tables, self.norms, self.max_article = literal, norms, top   # norms payload: article count
+        else:
+            # "art. N d[ao] " stays open for any N (the draft may go on "do contrato"), but no norm follows
+            self.tables, self.norms, self.max_article = heads, _Trie(), 9999
         self.literal = _Trie()               # the sources' forms
+        self.quotes = QuoteGuard(sources)    # quotations: what an open quote may hold
+        self.folded = [fold_key(s) for s in sources]   # a name the source contains is in it for the checker too
         for s in sources:
             for c in extract(s):
                 self._add_source(c)
@@ -254,14 +282,17 @@ class AllowedCitations:
             forms = _key_forms(c.norm_key, c.norm_kind, c.norm_number, c.norm_year)
             base = " ".join((c.norm_text or c.text).split())
             forms = list(dict.fromkeys([base, *forms]))
-            if c.provisions:
+            if c.provisions:            # "art. 14 do CDC": the provision, and the norm itself
+                # the common forms only (names, "Lei nº 8.078/1990", "Lei 8.078/90"): the cross product
+                # of every variant with every provision would make the trie large
+                common = [f for f in forms if not re.search(r"\d", f)][:10] + [
+                    f for f in forms if _COMMON_NUMBERED.fullmatch(f)]
                 for p in _provision_variants(c.provisions):
                     for conn in _ART_CONN:
-                        for f in forms[:12]:
+                        for f in dict.fromkeys([base, *common]):
                             add(p + conn + f)
-            else:
-                for f in forms:
-                    add(f)
+            for f in forms:
+                add(f)
         elif c.kind in ("case", "cnj"):
             for f in _case_forms(c) if c.kind == "case" else [c.number or c.text]:
                 add(f)
@@ -276,6 +307,8 @@ class AllowedCitations:
             for f in _tema_forms(c):
                 add(f)
         add(" ".join(c.core_text.split()))
+        if c.alias_text:                  # "art. 14 do CDC (Lei nº 8.078/1990)" as the source wrote it
+            add(" ".join(c.text.split()))
 
     # -- the language -----------------------------------------------------------------------------
     def _article(self, s: str) -> tuple[bool, bool]:
@@ -305,6 +338,25 @@ class AllowedCitations:
                     if node is not None and node.get("\x00", node.get(_END, 0)) >= n:
                         return True, node.get(_END, -1) >= n
         return False, False
+
+    def names_norm(self, rest: str) -> bool:
+        """Whether `rest` (folded, after "art. N da ") goes on to name a norm, of the sources or the tables:
+        a number after a norm head ("lei 11.101", "lei nº 9"), or a complete name followed by a boundary
+        ("código civil,"). "contrato" and "código de ética do clube" do not."""
+        for trie in (self.literal, self.all_forms):
+            node, d = trie.root, 0
+            for ch in rest:
+                nxt = node.get(ch)
+                if nxt is None:
+                    break
+                node, d = nxt, d + 1
+                if ch.isdigit():
+                    return True
+                if _END in node and (d == len(rest) or rest[d] in _BOUNDARY):
+                    return True
+            if d >= 3 and _NUMBER_NEXT.match(rest, d):
+                return True
+        return False
 
     def partial(self, s: str) -> bool:
         """`s` (folded) can still become an allowed citation."""
@@ -371,15 +423,45 @@ class CitationGuard:
         if not any(ch.isdigit() for ch in head) and not s[j].isdigit():
             return -1                              # no number written yet: the model left the citation
         m = _ART_LEAVE.match(s)
-        if m and j >= m.end() and text[w + m.end():w + m.end() + 1].islower():
+        if m and j >= m.end() and text[w + m.end():w + m.end() + 1].islower() and not self.allowed.names_norm(s[m.end():]):
             return -1                              # "art. 5º do contrato": no norm follows, the model left
+            # (but "art. 52 da lei 11.101" or "do código civil" names a norm: the article must be a cited one)
         return w + j
+
+    def _table_name_at(self, text: str, w: int) -> bool:
+        """Whether a norm's name or abbreviation without a number ("CPC", "Código Civil") that the
+        sources do not cite is complete at `w`: followed by a boundary, or at the end of the text with
+        no longer form to become. An all-capitals abbreviation must be written in capitals ("cp" is not
+        the Código Penal)."""
+        s = _fold(text[w:w + 80])
+        node, d = self.allowed.all_forms.root, 0
+        for ch in s:
+            node = node.get(ch)
+            if node is None or ch.isdigit():
+                return False
+            d += 1
+            if _END not in node:
+                continue
+            at_end = d == len(s) and not any(k not in (_END, "\x00", "\x01") for k in node)
+            if not (at_end or d < len(s) and s[d] in _BOUNDARY):
+                continue
+            form = node["\x01"]
+            if form.isupper() and not text[w:w + d].isupper():
+                continue
+            mine = self.allowed.literal.walk(s[:d])
+            if mine is not None and _END in mine:
+                return False
+            name = fold_key(text[w:w + d])
+            return not any(name in f for f in self.allowed.folded)
+        return False
 
     def violation(self, text: str) -> int:
         """Offset of the first citation in text[anchor:] that is not allowed (-1: none)."""
         lo = max(self.anchor, len(text) - _WINDOW)
         for m in _STARTS.finditer(text, lo):
             w = m.start()
+            if not self.allowed.with_tables and self._table_name_at(text, w):
+                return w
             if not self.allowed.partial(_fold(text[w:w + 1])):
                 continue
             bad = self._bad_at(text, w)
@@ -388,17 +470,25 @@ class CitationGuard:
         return -1
 
     def accepts(self, text: str, piece: str) -> bool:
-        """Whether `text + piece` opens no disallowed citation that `text` did not already contain."""
+        """Whether `text + piece` opens no disallowed citation that `text` did not already contain, and
+        writes inside a quotation only what the sources contain (see quotes.py)."""
+        if self.allowed.quotes.refuses(text, piece):
+            return False
         new = text + piece
         bad = self.violation(new)
         return bad < 0 or bad < len(text) and self.violation(text) == bad
 
     def completion(self, text: str) -> str | None:
-        """The shortest text that turns the citation open at the end of `text` into an allowed one."""
+        """The shortest text that turns the citation open at the end of `text` into an allowed one, or
+        closes the quotation open there (leaving a quote is always allowed, completing a citation inside
+        it would not make the quote the source's)."""
+        close = self.allowed.quotes.closing(text, self.anchor)
+        if close is not None and self.allowed.quotes.sources:
+            return close
         lo = max(self.anchor, len(text) - _WINDOW)
         for m in _STARTS.finditer(text, lo):
             w = m.start()
             rest = self.allowed.completion(_fold(text[w:]))
-            if rest is not None:
+            if rest:
                 return rest
-        return None
+        return close

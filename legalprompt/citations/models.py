@@ -123,8 +123,19 @@ class CheckedCitation:
 
 @dataclass
 class CheckReport:
+    """The check of one text: its citations and its quotations (legalprompt.citations.quotes.CheckedQuote)."""
+
     text: str
     citations: list[CheckedCitation]
+    quotes: list = field(default_factory=list)
+
+    @property
+    def quotes_not_found(self) -> int:
+        return sum(1 for q in self.quotes if q.found is False)
+
+    @property
+    def not_in_sources(self) -> int:
+        return sum(1 for c in self.citations if c.in_sources is False)
 
     @property
     def has_inconsistent(self) -> bool:
@@ -137,5 +148,9 @@ class CheckReport:
             out[c.verdict.value] += 1
         return out
 
+    def citation_dicts(self) -> list[dict]:
+        """The citations as JSON-ready dicts (what the history, the TUI's widgets and JSON output hold)."""
+        return [c.to_dict() for c in self.citations]
+
     def to_dict(self) -> dict:
-        return {"citations": [c.to_dict() for c in self.citations]}
+        return {"citations": self.citation_dicts(), "quotes": [q.to_dict() for q in self.quotes]}

@@ -138,6 +138,48 @@ class Compiled:
     ufs: frozenset
     alias_keys: dict[str, set[str]] = field(default_factory=dict)   # folded name -> every norm it can mean
     extra: dict = field(default_factory=dict)
+    triggers: re.Pattern | None = None        # the literal pre-filter: first words of every head that needs
+                                              # a number (lower case)
+    named_triggers: re.Pattern | None = None  # the same for the named norms ("Código Civil", "CDC")
+    trigger_words: list[tuple[str, str]] = field(default_factory=list)   # (squeezed folded word, family)
+    _families: dict[str, frozenset] = field(default_factory=dict)
+
+    def families(self, word: str) -> frozenset:
+        """The pattern families a trigger word (as matched in the lower-cased text) can start: every
+        family with a trigger word that is a prefix of it."""
+        hit = self._families.get(word)
+        if hit is None:
+            key = squeeze(word)
+            hit = self._families[word] = frozenset(f for w, f in self.trigger_words if key.startswith(w))
+        return hit
+
+
+def squeeze(word: str) -> str:
+    return fold_key(word).replace(" ", "")
+
+
+def _first_word(name: str) -> str:
+    """The word a head starts with: the whole name when its first word is a letter ("A G .REG."), the
+    literal part before any regex syntax for a name written as a regex ("RI(?:TJ|TRF)..." -> "RI")."""
+    w = name.strip().split()[0]
+    if len(w) < 2:
+        w = name.strip()
+    return re.split(r"[\[\](){}?*+|\\]", w)[0] or w
+
+
+def trigger_regex(families: dict[str, list[str]]) -> tuple[re.Pattern, list[tuple[str, str]]]:
+    """One regex over the lower-cased text for the first words of all families (accent-insensitive),
+    and the (word, family) list that tells which patterns a hit can start."""
+    words: dict[str, set[str]] = {}
+    for fam, names in families.items():
+        for n in names:
+            w = _first_word(n).lower()
+            words.setdefault(w, set()).add(fam)
+    seqs = [_units(w, loose=True) for w in words]
+    table = sorted({(squeeze(w), f) for w, fs in words.items() for f in fs})
+    # a first word is a whole word: what follows it is not a letter ("RE" does not start "recurso"; "HC123",
+    # "CF/88" and "art." do start their heads), or it is a number sign glued to it ("Lein° 12.034")
+    return re.compile(r"(?<![\w])(?:" + trie_regex(seqs) + r")(?:(?![^\W\d_])|(?=n[º°.]))"), table
 
 
 @lru_cache(maxsize=65536)
@@ -277,7 +319,20 @@ def compiled() -> Compiled:
         court_alts.append(abbr_regex(c["abbr"]) + (r"(?:\s?[/-]?\s?" + uf_re + ")?" if c.get("with_uf") else "")
                           + (r"(?:\s?-?\s?\d{1,2}(?:ª\s+Região)?)?" if c.get("with_region") else ""))
     court_re = "(?:" + "|".join(a for a in court_alts if a) + r")(?![\w])"
+
+    # ---------------- the literal pre-filter (see extract.trigger_positions)
+    tr = db["triggers"]
+    named_words = [n for n in name_list + abbr_alone]
+    families = {
+        "norm": plain_names + plain_abbr + year_abbr,
+        "case": cls_names + cls_abbr + inc_names + inc_abbr + tr["case"],
+        "named": named_words + [_first_word(rx) for rx, _ in regex_names],
+        "provision": tr["provision"], "sumula": tr["sumula"], "tema": tr["tema"],
+    }
+    named_triggers, _ = trigger_regex({"named": families.pop("named")})
+    triggers, trigger_words = trigger_regex(families)
     return Compiled(numbered=numbered, named=named, named_attach=named_attach, named_lookup=named_lookup,
                     named_regex_keys=named_regex_keys, kind_lookup=kind_lookup, case_core=case_core,
                     class_lookup=class_lookup, court_lookup=court_lookup, court_re=court_re, ufs=frozenset(ufs),
-                    alias_keys=alias_keys)
+                    alias_keys=alias_keys, triggers=triggers, trigger_words=trigger_words,
+                    named_triggers=named_triggers)

@@ -37,7 +37,7 @@ def register(sub) -> None:
                    help="tenta de novo os documentos que falharam numa execução anterior")
     p.add_argument("--no-check", action="store_true", help="não verificar as citações")
     p.add_argument("--citations", choices=("anchored", "free"), dest="citations",
-                   help="citações: anchored (só as dos documentos de origem ou normas conhecidas, com artigo existente) ou free (padrão: o do template, anchored nos de redação); anchored exige o modelo local, não --endpoint)")
+                   help="citações: anchored (só as que constam do documento de origem, em qualquer forma equivalente) ou free (padrão: o do template, anchored nos de redação); anchored exige o modelo local, não --endpoint)")
     p.add_argument("--quiet", "-q", action="store_true", help="sem barra de progresso")
     add_model_args(p)
     add_json_arg(p)

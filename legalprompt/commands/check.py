@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from legalprompt.citations.labels import VERDICT_LABELS
+from legalprompt.citations.labels import QUOTE_LABEL, VERDICT_LABELS
 
 VERDICT_STYLE = {"INCONSISTENT": "bold red", "VERIFIED": "green", "UNVERIFIED": "yellow"}
 
@@ -88,10 +88,17 @@ def render_list(report, *, color: bool) -> str:
             mark = {"error": "✗", "warning": "!", "info": "·"}.get(r.severity, "·")
             lines.append(f"   {mark} {escape(r.message)} [{r.code}]" if not color
                          else f"   {mark} {escape(r.message)} [dim]\\[{r.code}][/]")
+    for q in report.quotes:
+        if q.found is False:
+            head = f"[red]{QUOTE_LABEL}[/]" if color else QUOTE_LABEL
+            lines.append(f"{head}: {escape(' '.join(q.text.split()))}")
+            lines.append(f"   ✗ {escape(q.reason or '')}")
     counts = report.counts
     lines.append("")
-    lines.append(f"{len(report.citations)} citações: {counts['INCONSISTENT']} inconsistentes, "
-                 f"{counts['VERIFIED']} verificadas, {counts['UNVERIFIED']} não verificadas.")
+    lines.append(f"{len(report.citations)} citações: {counts['INCONSISTENT']} impossíveis, "
+                 f"{counts['VERIFIED']} verificadas, {counts['UNVERIFIED']} não verificadas."
+                 + (f" {report.quotes_not_found} trecho(s) entre aspas não encontrado(s) nas fontes."
+                    if report.quotes_not_found else ""))
     return "\n".join(lines)
 
 

@@ -36,7 +36,7 @@ def register(sub) -> None:
     p.add_argument("--a-model", dest="a_model", help="modelo do braço A (padrão: --model)")
     p.add_argument("--b-model", dest="b_model", help="modelo do braço B (padrão: --model)")
     p.add_argument("--citations", choices=("anchored", "free"), dest="citations",
-                   help="citações dos dois braços: anchored (só das fontes ou normas conhecidas) ou free "
+                   help="citações dos dois braços: anchored (só as que constam do documento) ou free "
                         "(padrão: o do template)")
     p.add_argument("--a-citations", choices=("anchored", "free"), dest="a_citations", help="citações do braço A")
     p.add_argument("--b-citations", choices=("anchored", "free"), dest="b_citations", help="citações do braço B")

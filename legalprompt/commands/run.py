@@ -8,7 +8,7 @@ from pathlib import Path
 
 from legalprompt.commands._common import add_draft_args, add_json_arg, add_model_args, print_json, read_text_arg
 from legalprompt.errors import UserInputError
-from legalprompt.citations.labels import VERDICT_LABELS
+from legalprompt.citations.labels import QUOTE_LABEL, VERDICT_LABELS
 
 
 def register(sub) -> None:
@@ -24,7 +24,11 @@ def register(sub) -> None:
     p.add_argument("--no-staged", dest="staged", action="store_false", default=None,
                    help="sem redação por seções: só o cabeçalho como prefill, mesmo que o template declare esqueleto")
     p.add_argument("--citations", choices=("anchored", "free"), dest="citations",
-                   help="citações: anchored (só as dos documentos de origem ou normas conhecidas, com artigo existente) ou free (padrão: o do template, anchored nos de redação)")
+                   help="citações: anchored (só as que constam do documento de origem, em qualquer forma equivalente) "
+                        "ou free (padrão: o do template, anchored nos de redação)")
+    p.add_argument("--anchor-tables", action="store_true", dest="anchor_tables",
+                   help="com --citations anchored: permitir também as normas das tabelas embarcadas (artigo dentro do "
+                        "intervalo), mesmo que não constem do documento")
     add_model_args(p)
     add_json_arg(p)
     p.set_defaults(func=run)
@@ -56,13 +60,17 @@ def run(args: argparse.Namespace) -> int:
     early.validate()
     if args.gpu_layers is not None:
         parse_gpu_layers(args.gpu_layers)
+    if args.anchor_tables and args.citations == "free":
+        raise UserInputError("--anchor-tables só vale com citações ancoradas: tire --citations free "
+                             "(ou use --citations anchored)")
     text, label = read_text_arg(args.document)
     req = DraftRequest(template=args.template, document=text, document_label=label,
                        document_path=None if label.startswith("<") else str(Path(label).resolve()),
                        inputs=parse_inputs(args.input), prefill="" if args.no_prefill else args.prefill,
                        temperature=args.temperature, top_p=args.top_p, max_tokens=args.max_tokens,
                        seed=args.seed, check_citations=not args.no_check, thinking=args.thinking,
-                       staged=args.staged, citation_mode=args.citations)
+                       staged=args.staged, citation_mode=args.citations,
+                       anchor_tables=args.anchor_tables)
     # Validate the template and parameters before paying for the model load.
     from legalprompt.techniques.templates import load_template
 
@@ -127,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
                         "generation_tokens_per_s": round(d.timings.generation_tokens_per_s, 2),
                         "threads": d.timings.threads},
             "gpu_layers": engine.gpu_layers,
-            "citations": result.citations["citations"] if result.citations else [],
+            "citations": result.citations.citation_dicts() if result.citations else [],
+            "quotes": [q.to_dict() for q in result.citations.quotes] if result.citations else [],
         })
         return 0
     out.write("\n")
@@ -156,14 +165,21 @@ def _print_shape(shape: dict | None) -> None:
 _MODE_LABEL = {"anchored": "ancoradas nas fontes", "free": "livres"}
 
 
-def _print_flags(citations: dict | None, styled: bool) -> None:
-    if not citations or not citations.get("citations"):
+def _print_flags(report, styled: bool) -> None:
+    """The checked citations and the quotations not found in the document (`report`: a CheckReport)."""
+    if report is None:
         return
-    print("\nCitações na resposta:", file=sys.stderr)
-    for i, c in enumerate(citations["citations"], 1):
+    if report.citations:
+        print("\nCitações na resposta:", file=sys.stderr)
+    for i, c in enumerate(report.citation_dicts(), 1):
         tag = VERDICT_LABELS.get(c["verdict"], c["verdict"])
         src = "" if c.get("in_sources") is None else (" · está no documento" if c["in_sources"]
                                                       else " · NÃO está no documento")
         print(f"  {i}. [{tag}{src}] {c['text']}", file=sys.stderr)
         for r in c.get("reasons", []):
             print(f"       - {r['message']}", file=sys.stderr)
+    missing = [q for q in report.quotes if q.found is False]
+    if missing:
+        print("\nTrechos entre aspas:", file=sys.stderr)
+        for q in missing:
+            print(f"  [{QUOTE_LABEL}] {q.text}\n       - {q.reason}", file=sys.stderr)

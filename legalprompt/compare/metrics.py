@@ -79,6 +79,10 @@ def arm_metrics(samples: Sequence[Any], groups: Sequence[Sequence[Any]] | None =
         "citations": counts["total"],
         "inconsistent": counts["INCONSISTENT"],
         "not_in_sources": counts["not_in_sources"],
+        # quotations of the answer that the document does not contain (samples without `quotes`: none)
+        "quotes": sum(len(getattr(s, "quotes", None) or []) for s in samples),
+        "quotes_not_found": sum(1 for s in samples for q in (getattr(s, "quotes", None) or [])
+                                if q.get("found") is False),
         "verified": counts["VERIFIED"],
         "unverified": counts["UNVERIFIED"],
         "samples_with_inconsistent": sum(1 for s in samples if any(c.get("verdict") == "INCONSISTENT"

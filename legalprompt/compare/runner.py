@@ -64,10 +64,12 @@ class SampleResult:
     run_id: int | None = None
     shape: dict | None = None       # the shape check's verdict (for ementas: the lint findings)
     skeleton: list | None = None    # staged priming: what each stage wrote
+    quotes: list[dict] = field(default_factory=list)   # quotations of the answer, found in the document or not
 
     def to_dict(self) -> dict[str, Any]:
         return {"seed": self.seed, "output": self.output, "prefill": self.prefill, "generated": self.generated,
-                "stop_reason": self.stop_reason, "citations": self.citations, "shape_ok": self.shape_ok,
+                "stop_reason": self.stop_reason, "citations": self.citations, "quotes": self.quotes,
+                "shape_ok": self.shape_ok,
                 "shape": self.shape, "skeleton": self.skeleton,
                 "usage": self.usage, "timings": self.timings, "run_id": self.run_id}
 
@@ -299,7 +301,8 @@ def run_comparisons(documents: Sequence[CompareDocument], arms: Sequence[ArmSpec
         d = res.done
         sample = SampleResult(
             seed=seed, output=d.output, prefill=d.prefill, generated=d.generated, stop_reason=d.stop_reason,
-            citations=list(res.citations["citations"]) if res.citations else [], shape_ok=res.shape_ok,
+            citations=res.citations.citation_dicts() if res.citations else [], shape_ok=res.shape_ok,
+            quotes=[q.to_dict() for q in res.citations.quotes] if res.citations else [],
             usage=dict(d.usage.__dict__), timings={k: round(v, 4) for k, v in d.timings.__dict__.items()},
             run_id=res.run_id, shape=res.shape, skeleton=res.skeleton)
         arm_results[(di, ai)].samples.append(sample)

@@ -51,8 +51,10 @@ class TextAssembler:
         """The answer so far as the model wrote it (prefill included): what a citation guard reads."""
         return self.prefill + self.text
 
-    def add(self, token_id: int | None, piece: bytes | str) -> TextEvent | None:
-        self.n_out += 1
+    def add(self, token_id: int | None, piece: bytes | str, *, new_token: bool = True) -> TextEvent | None:
+        """`new_token=False`: more bytes of the token added last (a fake that sends a word byte by byte)."""
+        if new_token:
+            self.n_out += 1
         if token_id is not None:
             self.pending_ids.append(token_id)
         self.text += self._utf8.decode(piece) if isinstance(piece, bytes) else piece

@@ -130,10 +130,9 @@ class FakeDecoder(PieceDecoder):
             ev = None
             if self.byte_pieces:
                 data = piece.encode("utf-8")
-                for k, b in enumerate(data):
+                for k, b in enumerate(data):  # one token, however many bytes
                     last = k == len(data) - 1
-                    text.n_out -= 0 if last else 1  # one token, however many bytes
-                    ev = text.add(tok if last else None, bytes([b])) or ev
+                    ev = text.add(tok if last else None, bytes([b]), new_token=k == 0) or ev
                     if ev is not None and not last:
                         yield ev
                         ev = None

@@ -77,7 +77,8 @@ class DraftSummary:
 
     @classmethod
     def of(cls, r) -> DraftSummary:
-        return cls(r.done, r.run_id, r.status, r.citations, r.shape_ok, r.shape, r.prepared.template.name,
+        citations = r.citations.to_dict() if hasattr(r.citations, "to_dict") else r.citations  # a typed report
+        return cls(r.done, r.run_id, r.status, citations, r.shape_ok, r.shape, r.prepared.template.name,
                    r.prepared.citation_mode, r.prepared.staged)
 
 

@@ -42,7 +42,10 @@ FINAL_LABELS = ("Dispositivos relevantes citados", "Jurisprudência relevante ci
 THESIS_LABEL = "Tese de julgamento"
 
 _TITLE = re.compile(r"^\s*(?:(?P<roman>[IVXLC]+)\s*[.\-–—)]\s*)?(?P<name>[^\d].*?)\s*:?\s*$")
-_ITEM = re.compile(r"^\s*(\d{1,3})\s*[.)]\s+\S")
+# A numbered item: its number and some text on the same line ("8." alone is not an item). Staged priming
+# numbers its titles with the same pattern, so the two never disagree on what the next item is.
+ITEM_LINE = r"^[^\S\n]*(\d{1,3})[^\S\n]*[.)][^\S\n]+\S"
+_ITEM = re.compile(ITEM_LINE)
 _EMENTA_PREFIX = re.compile(r"^\s*(?:E\s*M\s*E\s*N\s*T\s*A|Ementa)\s*[:.\-–—]\s*", re.I)
 _TRATA_SE = re.compile(r"\btrata-se\b", re.I)
 _NUMBER_WORDS = {"uma": 1, "um": 1, "duas": 2, "dois": 2, "tres": 3, "quatro": 4, "cinco": 5, "seis": 6,

@@ -77,5 +77,5 @@ def ask(drafter, question: str, samples: int, seed: int, max_tokens: int = 24,
         res.seeds.append(seed + i)
         res.normalised.append(normalise(answer))
         res.run_ids.append(result.run_id)
-        res.citations.append(result.citations["citations"] if result.citations else [])
+        res.citations.append(result.citations.citation_dicts() if result.citations else [])
     return res

@@ -26,8 +26,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from legalprompt.engine.events import DoneEvent, TextEvent, Timings, Usage
+from legalprompt.techniques.lint_ementa import ITEM_LINE
 
-_ITEM_NUMBER = re.compile(r"(?m)^\s*(\d{1,3})\s*[.)](?=\s|$)")
+_ITEM_NUMBER = re.compile("(?m)" + ITEM_LINE)
 _ROMAN_TITLE = re.compile(r"^\s*([IVXLC]+)\s*[.\-–—]\s*(.+?)\s*$")
 _REPEAT_CHARS = 18  # how much of the first line, seen again at a line start, counts as a repeat
 
@@ -56,7 +57,8 @@ class StagedResult:
 
 
 def next_item_number(text: str) -> int:
-    """1 + the highest item number written so far (items are numbered across sections)."""
+    """1 + the highest item number written so far (items are numbered across sections). An empty item the model
+    left at a section's end ("8." and then the next heading) is not counted, as the ementa lint does not."""
     nums = [int(m.group(1)) for m in _ITEM_NUMBER.finditer(text)]
     return max(nums) + 1 if nums else 1
 

@@ -107,7 +107,7 @@ class TemplateMeta(BaseModel):
     check: OutputCheck | None = None
     infer: Literal["ementa"] | None = None  # inputs not given are taken from the document where it says them
     skeleton: SkeletonSpec | None = None    # staged priming (legalprompt.techniques.staging)
-    # anchored: while drafting, a citation may only be one of the sources or a shipped-table norm
+    # anchored: while drafting, a citation may only be one of the source document's (see citations/anchor.py)
     citations: Literal["anchored", "free"] = "anchored"
 
 

@@ -60,6 +60,8 @@ class LastAnswer:
     stop_reason: str | None = None   # "length": the answer was cut at the token limit
     case_id: int | None = None       # the case (tui/case.py) the answer was drafted for
     document: str | None = None      # that case's document, as shown
+    document_text: str | None = None  # the text the answer was drafted from
+    document_edited: bool = False    # the document box changed after the answer (set by Redação)
 
 
 class LegalPromptApp(App):

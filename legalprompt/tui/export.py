@@ -30,6 +30,9 @@ def export_warnings(answer) -> list[str]:
                    "ou continue a resposta (ctrl+t).")
     if answer.status == "cancelled":
         out.append("A resposta foi interrompida antes do fim: está incompleta.")
+    if getattr(answer, "document_edited", False):
+        out.append("O documento foi alterado depois desta resposta: ela foi redigida sobre o texto anterior. "
+                   "Gere de novo (F5) para o texto atual.")
     bad = sum(1 for c in answer.citations if c.get("verdict") == "INCONSISTENT")
     if bad:
         out.append(f"{bad} citaç{'ão' if bad == 1 else 'ões'} IMPOSSÍVE{'L' if bad == 1 else 'IS'} no texto: "

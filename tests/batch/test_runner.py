@@ -187,6 +187,26 @@ def test_duplicate_content_is_summarised_once(tmp_path, fake):
     assert s.ok == 1 and s.skipped == 1
 
 
+def test_citation_mode_is_part_of_the_resume_key(tmp_path, fake):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Aplica-se a Súmula 7 do STJ.", encoding="utf-8")
+    out = tmp_path / "out"
+
+    def batch(mode):
+        opts = BatchOptions(inputs=[str(src)], template="mini", out_dir=out, max_tokens=3, progress=False,
+                            citation_mode=mode)
+        return BatchRunner(opts, _settings(), decoder=fake).run()
+
+    assert batch("free").ok == 1
+    s = batch("anchored")                 # same document, same parameters, another citation mode: done again
+    assert s.ok == 1 and s.resumed == 0
+    lines = _lines(out)
+    assert len(lines) == 2 and lines[0]["key"] != lines[1]["key"]
+    s = batch("anchored")                 # the same mode again resumes
+    assert s.ok == 0 and s.resumed == 1 and len(_lines(out)) == 2
+
+
 def test_long_document_is_split_summarised_and_combined(tmp_path):
     eng = FakeDecoder(" o relator votou pelo provimento.", n_ctx=128)  # words: the document is ~200
     paras = [f"Parágrafo {i}. O relator votou pelo provimento do recurso quanto ao ponto {i}, "

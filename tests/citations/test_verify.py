@@ -176,7 +176,7 @@ def test_report_shape():
     text = "art. 11 da Lei n. 11.555/2002 e Súmula 7/STJ"
     rep = check_text(text, today=TODAY)
     d = rep.to_dict()
-    assert list(d) == ["citations"]
+    assert list(d) == ["citations", "quotes"] and d["quotes"] == []
     for c in d["citations"]:
         assert set(c) == {"kind", "text", "start", "end", "verdict", "in_sources", "checks", "reasons"}
         assert text[c["start"]:c["end"]] == c["text"]

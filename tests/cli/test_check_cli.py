@@ -22,6 +22,8 @@ def test_exit_1_and_reasons(tmp_path):
     rc, out, _ = invoke("check", str(f))
     assert rc == 1
     assert "IMPOSSÍVEL" in out and "NUMBER_OUT_OF_YEAR_RANGE" in out and "2007" in out
+    assert "1 impossíveis" in out  # the summary line uses the verdict word of labels.py
+    assert "inconsistente" not in out.lower()
 
 
 def test_exit_2_on_bad_input(tmp_path):
@@ -42,7 +44,7 @@ def test_json_shape_and_offsets_latin1(tmp_path):
     rc, out, _ = invoke("check", str(f), "--json")
     assert rc == 1
     data = json.loads(out)
-    assert list(data) == ["citations"]
+    assert list(data) == ["citations", "quotes"]
     cits = data["citations"]
     assert [c["kind"] for c in cits] == ["legislation", "sumula", "cnj"]
     for c in cits:
@@ -67,3 +69,17 @@ def test_today_flag(tmp_path):
     f.write_text("(REsp 1.000/SP, julgado em 10/10/2025)", encoding="utf-8")
     assert invoke("check", str(f), "--today", "2025-01-01")[0] == 1
     assert invoke("check", str(f), "--today", "2026-01-01")[0] == 0
+
+
+def test_quotes_not_in_the_sources_are_reported(tmp_path):
+    src = tmp_path / "fonte.txt"
+    src.write_text("O fornecedor responde, independentemente da existência de culpa, pelos danos.", encoding="utf-8")
+    f = tmp_path / "a.txt"
+    f.write_text('Diz a fonte: "o fornecedor responde independentemente da existência de culpa" e '
+                 '"o fornecedor responde sempre por tudo".', encoding="utf-8")
+    rc, out, _ = invoke("check", str(f), "--sources", str(src))
+    assert "CITAÇÃO LITERAL NÃO ENCONTRADA" in out and "sempre por tudo" in out
+    assert "independentemente" not in out.split("CITAÇÃO LITERAL NÃO ENCONTRADA", 1)[1]
+    assert "1 trecho(s) entre aspas não encontrado(s)" in out
+    rc, out, _ = invoke("check", str(f), "--json", "--sources", str(src))
+    assert [q["found"] for q in json.loads(out)["quotes"]] == [True, False]

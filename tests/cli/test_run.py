@@ -12,11 +12,12 @@ import pytest
 from legalprompt.engine.bundled import bundled_path
 from legalprompt.store.history import History
 
-from .helpers import REPO, assert_clean_error, cli
+from .helpers import REPO, assert_clean_error, cli, invoke
 
 DOC = str(REPO / "examples" / "peticao-curta.txt")
 
 
+@pytest.mark.model
 def test_run_json_has_output_usage_timings_and_history():
     p = cli("run", DOC, "--template", "ementa-tradicional", "--max-tokens", "12", "--seed", "3", "--json",
             "--input", "area=DIREITO DO CONSUMIDOR")
@@ -42,6 +43,7 @@ def test_run_json_has_output_usage_timings_and_history():
     assert rec.document_sha256 == hashlib.sha256(read_document(Path(DOC)).text.encode()).hexdigest()
 
 
+@pytest.mark.model
 def test_same_seed_same_bytes_across_processes():
     args = ("run", DOC, "--max-tokens", "16", "--seed", "5", "--temperature", "0.9", "--no-check")
     a, b = cli(*args), cli(*args)
@@ -49,6 +51,7 @@ def test_same_seed_same_bytes_across_processes():
     assert a.out == b.out and len(a.out) > len("EMENTA: DIREITO.")
 
 
+@pytest.mark.model
 def test_no_prefill_and_custom_prefill():
     p = cli("run", DOC, "--max-tokens", "6", "--seed", "1", "--prefill", "Resumo do caso:", "--json")
     assert json.loads(p.out)["output"].startswith("Resumo do caso:")
@@ -56,6 +59,7 @@ def test_no_prefill_and_custom_prefill():
     assert json.loads(p.out)["prefill"] == ""
 
 
+@pytest.mark.model
 def test_stdin_document():
     p = cli("run", "-", "--max-tokens", "4", "--json", input=open(DOC, encoding="utf-8").read())
     assert p.code == 0, p.err
@@ -111,6 +115,7 @@ def test_prompt_longer_than_context_is_refused_with_numbers(tmp_path):
     assert "--max-tokens" in p.err and "limar" in p.err
 
 
+@pytest.mark.model
 def test_ctrl_c_keeps_partial_answer_as_cancelled(isolated_dirs):
     tdir = isolated_dirs["config"] / "templates"
     tdir.mkdir()
@@ -142,6 +147,7 @@ def test_ctrl_c_keeps_partial_answer_as_cancelled(isolated_dirs):
     assert len(rec.output) > len("Era uma vez")
 
 
+@pytest.mark.model
 def test_every_run_is_recorded_and_searchable():
     cli("run", DOC, "--max-tokens", "3", "--seed", "1", "--no-check")
     cli("run", DOC, "--template", "resumo", "--max-tokens", "3", "--seed", "2", "--no-check")
@@ -154,3 +160,10 @@ def test_every_run_is_recorded_and_searchable():
     p = cli("history", str(runs[0]["id"]))
     assert p.code == 0 and "resposta" in p.out
     assert_clean_error(cli("history", "999"), 2, "não existe")
+
+
+def test_anchor_tables_needs_anchored_citations(tmp_path):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("Aplica-se a Súmula 7 do STJ.", encoding="utf-8")
+    rc, _, err = invoke("run", "-t", "resumo", str(doc), "--citations", "free", "--anchor-tables")
+    assert rc == 2 and err.startswith("erro: ") and "--anchor-tables" in err and "Traceback" not in err

@@ -10,6 +10,8 @@ from legalprompt.compare import (
 )
 from legalprompt.config import load_settings
 
+pytestmark = pytest.mark.model  # every test here generates with the bundled default model
+
 REPO = Path(__file__).resolve().parents[2]
 PETICAO = (REPO / "examples" / "peticao-curta.txt").read_text(encoding="utf-8")
 

@@ -16,6 +16,7 @@ class S:
     generated: str = None
     citations: list = field(default_factory=list)
     shape_ok: bool | None = None
+    quotes: list = field(default_factory=list)
     usage: dict = field(default_factory=lambda: {"prompt_tokens": 100, "completion_tokens": 10,
                                                  "cached_prompt_tokens": 0})
     timings: dict = field(default_factory=lambda: {"time_to_first_token_s": 0.5, "generation_tokens_per_s": 20.0,
@@ -70,6 +71,13 @@ def test_arm_metrics():
     assert m["agreement"] == pytest.approx((0.5 + 1.0 + 0.5) / 3)
     assert m["mean_words"] == pytest.approx(3.0)
     assert m["prompt_tokens"] == 300
+
+
+def test_arm_metrics_counts_quotes_not_found():
+    samples = [S("a", quotes=[{"found": False}, {"found": True}]), S("b", quotes=[{"found": False}]),
+               S("c", quotes=[{"found": None}])]
+    m = arm_metrics(samples)
+    assert m["quotes"] == 4 and m["quotes_not_found"] == 2
 
 
 def test_arm_metrics_without_shape_check_and_grouped_agreement():

@@ -102,6 +102,7 @@ def test_a_decoder_failure_is_recorded_with_its_message():
 def test_unicode_split_across_byte_pieces_arrives_whole():
     r = Drafter(FakeDecoder(" ação, ênfase e petição.", byte_pieces=True), Settings()).run(_req())
     assert r.output == "Resumo: ação, ênfase e petição." and "\ufffd" not in r.output
+    assert r.done.usage.completion_tokens == 4  # four words, however many bytes each
 
 
 class _RemoteLike(FakeDecoder):
@@ -139,3 +140,21 @@ def test_the_model_free_decoders_implement_the_interface():
     text = "Ementa: ação rescisória — art. 966 do CPC."
     ids = remote.tokenize(text)
     assert remote.vocab.text(ids) == text and len(ids) >= len(text.encode()) // 3
+
+
+def test_staged_drafting_writes_each_title_and_grows_one_prompt():
+    """A template with a skeleton: one generation per stage, each prompt the previous one plus what was written
+    since (so a real engine evaluates only the suffix), the titles in the answer in order, the stages in the
+    history row."""
+    h = History()
+    fake = FakeDecoder(" Texto da seção, art. 5º da CF/1988.\n\nUma segunda resposta que não entra")
+    r = Drafter(fake, Settings(), h).run(DraftRequest(template="ementa", document=DOC))
+    titles = ["I. CASO EM EXAME", "II. QUESTÃO EM DISCUSSÃO", "III. RAZÕES DE DECIDIR", "IV. DISPOSITIVO E TESE"]
+    assert r.prepared.staged and len(fake.calls) == 1 + len(titles)
+    assert [r.output.index(t) for t in titles] == sorted(r.output.index(t) for t in titles)
+    assert "Uma segunda resposta" not in r.output  # the blank line closed every section
+    for before, after in zip(fake.calls, fake.calls[1:]):
+        assert after.prompt.startswith(before.prompt) and len(after.prompt) > len(before.prompt)
+    row = h.get(r.run_id)
+    assert [s["title"].strip().split("\n")[0] for s in row.skeleton[1:]] == titles
+    assert row.output == r.output and row.citations and row.shape is not None

@@ -154,7 +154,7 @@ def test_batch_with_hostile_file_names_writes_only_inside_the_output_folder(tmp_
     combining accents; every output lands in the output folder, with a plain name."""
     from legalprompt.batch.runner import BatchOptions, BatchRunner
     from legalprompt.config import load_settings
-    from legalprompt.engine.loader import load_engine
+    from legalprompt.engine.fake import FakeDecoder  # the names are the point here, not the model
 
     src = tmp_path / "entrada"
     src.mkdir()
@@ -166,7 +166,7 @@ def test_batch_with_hostile_file_names_writes_only_inside_the_output_folder(tmp_
     settings, _ = load_settings({"model": "smollm2-135m", "threads": 1, "n_ctx": 512})
     opts = BatchOptions(inputs=[str(src / n) for n in names], template="resumo", out_dir=out, max_tokens=2,
                         check_citations=False, progress=False)
-    summary = BatchRunner(opts, settings, engine=load_engine(settings)).run()
+    summary = BatchRunner(opts, settings, decoder=FakeDecoder(" resumo.", n_ctx=512)).run()
     assert summary.ok == len(names), summary.failures if hasattr(summary, "failures") else summary
     written = sorted(p for p in tmp_path.rglob("*") if p.is_file() and not p.is_relative_to(src))
     assert all(p.parent == out for p in written), written

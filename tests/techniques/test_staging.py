@@ -16,7 +16,21 @@ def test_budgets_shrink_in_proportion_but_every_stage_keeps_some():
 def test_next_item_number_counts_across_sections():
     assert next_item_number("DIREITO PENAL. HC.") == 1
     assert next_item_number("X.\nI. CASO EM EXAME\n1. Fato.\nII. QUESTÃO\n2. A questão") == 3
-    assert next_item_number("X.\nI. CASO EM EXAME\n1.") == 2  # an item still being written counts
+    assert next_item_number("X.\nI. CASO EM EXAME\n1. A") == 2  # an item being written counts
+
+
+def test_an_empty_item_is_not_counted_as_the_lint_does_not():
+    """Seen in compare (gemma3-270m, anchored arm): the model ended section III with a bare "8." and staging
+    numbered the next title 9, which the lint then flagged (it does not count "8." alone as an item)."""
+    from legalprompt.techniques.lint_ementa import lint as lint_ementa
+
+    answer = ("DIREITO PENAL. RECURSO EXTRAORDINÁRIO COM AGRAVO. RECURSO DESPROVIDO.\nI. CASO EM EXAME\n1. Fato.\n"
+              "II. QUESTÃO EM DISCUSSÃO\n2. A questão.\nIII. RAZÕES DE DECIDIR\n3. Razão.\n8.\n")
+    n = next_item_number(answer)
+    assert n == 4
+    full = answer + f"IV. DISPOSITIVO E TESE\n{n}. Recurso desprovido.\n"
+    assert not [f for f in lint_ementa(full).findings if f.code == "NUMBERING"]
+    assert [f for f in lint_ementa(full.replace(f"\n{n}. Recurso", "\n9. Recurso")).findings if f.code == "NUMBERING"]
 
 
 def test_stops_name_the_next_titles_and_the_first_line():

@@ -155,9 +155,9 @@ async def test_reopened_run_gives_the_same_answer_and_reuses_the_warm_prefix():
         await wait_until(pilot, lambda: hist.current is not None, "history rows")
         rows = History().search(limit=5)
         hist.current = next(r for r in rows if r.id == first.run_id)
-        await pilot.press("f5")  # Histórico's F5: rodar de novo
+        await pilot.press("f5")  # Histórico: rodar de novo
         await wait_until(pilot, lambda: app.current_mode == "redacao" and not d.generating
-                         and d.last_result is not None and d.last_result is not between, "the rerun")
+                         and d.last_result is not between, "the rerun")
         again = d.last_result
         assert again.run_id not in (first.run_id, between.run_id) and again.done.seed == 11
         assert again.done.output == first.done.output  # same seed, same prompt: same answer

@@ -76,10 +76,9 @@ def _citations(answer: str, document: str) -> list[dict]:
 
 
 def _result(output: str, citations: list[dict], status: str = "ok", stop_reason: str = "eos", shape=None):
-    """The parts of a DraftResult the answer pane shows."""
+    """The parts of a DraftSummary the answer pane shows."""
     return SimpleNamespace(
-        status=status, citations={"citations": citations}, shape=shape, shape_ok=None,
-        citation_mode="anchored",
+        status=status, citations={"citations": citations}, shape=shape, shape_ok=None, citation_mode="anchored",
         done=SimpleNamespace(output=output, stop_reason=stop_reason))
 
 
@@ -128,7 +127,8 @@ def test_redacao_interrompida(snap_compare, size):
 
 
 def test_redacao_motor_parou(snap_compare, size):
-    """The engine process died mid-answer: the partial answer stays, the title and status say what happened."""
+    """The engine process died mid-answer: the partial answer stays, the title and status say what happened
+    (the real handler of the Died message, with the message a SIGKILL gives)."""
     async def before(pilot):
         from legalprompt.tui.screens.draft import DraftScreen
 

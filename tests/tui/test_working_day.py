@@ -256,3 +256,93 @@ async def test_notifications_do_not_cover_the_citations_panel_and_the_status_sho
         await pilot.pause()
         shown = "".join(s.text for s in d.status.render_lines(d.status.region.reset_offset)[0])
         assert "38,9 tokens/s" in shown
+
+
+async def test_picker_opens_the_highlighted_file_with_the_button_and_a_recent_one_from_the_list(tmp_path):
+    from legalprompt.tui.recent import RecentDocuments
+
+    folder = tmp_path / "casos"
+    folder.mkdir()
+    first = folder / "caso-a.txt"
+    first.write_text("Processo A: Fulano contra Banco.", encoding="utf-8")
+    (folder / "caso-b.md").write_text("Processo B: Beltrano contra Seguradora.", encoding="utf-8")
+    RecentDocuments.load().remember(first)
+    app = LegalPromptApp(load_model=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        d = app.draft_screen
+        await wait_until(pilot, lambda: app.draft_screen is not None, "draft")
+        d = app.draft_screen
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, OpenDocumentScreen), "picker")
+        dialog = app.screen
+        tree = dialog.query_one("#open-tree")
+        assert Path(tree.path) == folder.resolve()  # the last folder used
+        await wait_until(pilot, lambda: len(tree.root.children) == 2, "listing", timeout=60)
+        tree.move_cursor(next(n for n in tree.root.children if n.data.path.name == "caso-b.md"))
+        await pilot.click("#open-ok")
+        await wait_until(pilot, lambda: "Beltrano" in d.document_text(), "the highlighted file")
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, OpenDocumentScreen), "picker again")
+        recent = app.screen.query_one("#open-recent")
+        assert recent.get_option_at_index(0).id == str((folder / "caso-b.md").resolve())
+        recent.focus()
+        recent.highlighted = 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Fulano" in d.document_text(), "the recent file")
+        assert "caso-a.txt" in str(d.query_one("#doc-title").render())
+
+
+async def test_pasting_another_text_over_the_document_after_an_answer_is_flagged_and_warned_on_export():
+    """Select-all and paste another case over the document: the answer is marked as drafted on another text,
+    and the export dialog says so (drafting again, F5, is the way out)."""
+    from legalprompt.tui.app import LastAnswer
+    from legalprompt.tui.screens.export import ExportScreen
+
+    app = LegalPromptApp(document=EXAMPLE, load_model=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        d = app.draft_screen
+        await wait_until(pilot, lambda: "Maria" in d.document_text(), "document")
+        app.last_answer = LastAnswer(text="DIREITO CIVIL. RECURSO. Resposta.", prefill="", template="ementa",
+                                     model="m", seed=1, run_id=None, status="ok", citations=[],
+                                     case_id=app.case.id, document=app.case.label, document_text=d.document_text())
+        box = d.query_one("#document", TextArea)
+        box.focus()
+        await pilot.press("ctrl+a")
+        box.replace("Outro caso: Joana contra Seguradora Z.", *box.selection)  # what a paste does
+        await pilot.pause()
+        assert app.last_answer.document_edited
+        assert "documento alterado" in str(d.query_one("#answer-title").render())
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), "export dialog")
+        assert "alterado depois desta resposta" in str(app.screen.query_one("#export-warnings").render())
+
+
+async def test_export_folder_is_chosen_in_a_folder_tree_and_the_dialog_says_where_it_wrote(tmp_path):
+    from legalprompt.tui.app import LastAnswer
+    from legalprompt.tui.screens.choose_folder import ChooseFolderScreen
+    from legalprompt.tui.screens.export import ExportScreen
+
+    out = tmp_path / "saidas"
+    (out / "cliente").mkdir(parents=True)
+    app = LegalPromptApp(load_model=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_until(pilot, lambda: app.draft_screen is not None, "draft")
+        app.last_answer = LastAnswer(text="EMENTA: DIREITO.", prefill="", template="ementa", model="m", seed=1,
+                                     run_id=None, status="ok", citations=[], case_id=app.case.id)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ExportScreen), "export")
+        export = app.screen
+        export.query_one("#export-folder", Input).value = str(out)
+        await pilot.click("#export-choose")
+        await wait_until(pilot, lambda: isinstance(app.screen, ChooseFolderScreen), "folder tree")
+        tree = app.screen.query_one("#folder-tree")
+        await wait_until(pilot, lambda: len(tree.root.children) == 1, "listing", timeout=60)
+        tree.move_cursor(tree.root.children[0])
+        await pilot.click("#folder-ok")
+        await wait_until(pilot, lambda: app.screen is export, "back to export")
+        assert export.query_one("#export-folder", Input).value == str(out / "cliente")
+        export.query_one("#export-path", Input).value = "ementa"
+        await pilot.click("#export-md")
+        await pilot.pause()
+        assert (out / "cliente" / "ementa.md").is_file()
+        assert str((out / "cliente" / "ementa.md").resolve()) in str(export.query_one("#export-result").render())

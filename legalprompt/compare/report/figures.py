@@ -31,6 +31,7 @@ METRIC_ROWS: list[tuple[str, Callable[[dict], str]]] = [
     ("Citações na resposta", lambda m: num(m["citations"])),
     ("Citações IMPOSSÍVEIS (INCONSISTENT)", lambda m: num(m["inconsistent"])),
     ("Citações que não estão no documento", lambda m: num(m["not_in_sources"])),
+    ("Trechos entre aspas que não estão no documento", lambda m: num(m.get("quotes_not_found"))),
     ("Citações verificadas", lambda m: num(m["verified"])),
     ("Concordância entre amostras (0–1)", lambda m: num(m["agreement"])),
     ("Tamanho médio (palavras)", lambda m: num(m["mean_words"], 1)),

@@ -17,6 +17,7 @@ from textual.widgets import Button, Label, Select
 from legalprompt.errors import LegalPromptError
 from legalprompt.tui.screens.base import BaseScreen
 from legalprompt.tui.widgets.answer import AnswerView
+from legalprompt.tui.widgets.answer_pane import citation_dicts
 
 class CompareScreen(BaseScreen):
     MODE = "comparar"
@@ -185,7 +186,7 @@ class CompareScreen(BaseScreen):
             r = msg.result
             self.results[msg.arm] = r
             self.query_one(f"#compare-{msg.arm}", AnswerView).show(
-                r.done.output, len(r.done.prefill), (r.citations or {}).get("citations", []))
+                r.done.output, len(r.done.prefill), citation_dicts(r.citations))
             return
         self._finish()
         a, b = self.results.get("a"), self.results.get("b")
@@ -200,8 +201,8 @@ class CompareScreen(BaseScreen):
         ma, mb = changed_spans(word_diff(a.done.output, b.done.output))
         ratio = similarity(a.done.output, b.done.output)
         va, vb = self.query_one("#compare-a", AnswerView), self.query_one("#compare-b", AnswerView)
-        va.show(a.done.output, len(a.done.prefill), (a.citations or {}).get("citations", []), ma, follow=False)
-        vb.show(b.done.output, len(b.done.prefill), (b.citations or {}).get("citations", []), mb, follow=False)
+        va.show(a.done.output, len(a.done.prefill), citation_dicts(a.citations), ma, follow=False)
+        vb.show(b.done.output, len(b.done.prefill), citation_dicts(b.citations), mb, follow=False)
         ia = len([c for c in va.citations if c.get("verdict") == "INCONSISTENT"])
         ib = len([c for c in vb.citations if c.get("verdict") == "INCONSISTENT"])
         self._titles(f" · {a.done.usage.completion_tokens} tokens · {ia} citações impossíveis",

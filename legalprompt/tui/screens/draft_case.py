@@ -87,8 +87,22 @@ class DraftCase(BaseScreen):
             self.set_document("", None)
             return
         self._update_doc_title()
+        self._mark_answer_if_document_edited(text)
         self._refresh_auto_prefill()
         self.schedule_count()
+
+    def _mark_answer_if_document_edited(self, text: str) -> None:
+        """An answer stays on screen when its document is edited (a typo fixed), but it no longer belongs
+        to the text in the box: its title and its export say so."""
+        answer = self.app.last_answer
+        if answer is None or answer.document_text is None or answer.case_id != self.case_id:
+            return
+        edited = text != answer.document_text
+        if edited != answer.document_edited:
+            answer.document_edited = edited
+            label = self.query_one("#answer-title", Label)
+            base = str(label.render()).split(" · ⚠")[0]
+            label.update(base + (" · ⚠ documento alterado depois desta resposta" if edited else ""))
 
     @on(Button.Pressed, "#open")
     def _open_pressed(self) -> None:

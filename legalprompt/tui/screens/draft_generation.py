@@ -24,6 +24,7 @@ class DraftGeneration(BaseScreen):
     last_result = None
     _cancel: threading.Event | None = None
     _display_prefill_len = 0
+    _answer_document: str | None = None  # the document text of the last request
 
     class Partial(Message):
         def __init__(self, update):
@@ -73,6 +74,7 @@ class DraftGeneration(BaseScreen):
         restart = "" if self.app.drafts.alive else " (iniciando um motor novo)"
         self.pane.reset(f"Resposta — gerando…{restart} (Esc para parar)")
         self.status.set_activity("gerando" + restart)
+        self._answer_document = req.document
         self._generate_worker(req, self._cancel, self.case_id)
 
     def action_stop(self) -> None:
@@ -132,21 +134,21 @@ class DraftGeneration(BaseScreen):
         from legalprompt.tui.app import LastAnswer
 
         self._end_generation()
+        self.notify(msg.message, title="O motor parou", severity="error", timeout=30)
         if msg.case_id != self.case_id:
-            return  # another case is on screen now: the partial answer is in the history
+            return  # another case is on screen now; the partial answer is in the history
         self.last_result = None
         if msg.partial:
-            self.answer.show(msg.partial, self._display_prefill_len, self.answer.citations,
-                             prefill_spans=list(self._prefill_spans))
+            self.pane.partial(msg.partial, self._display_prefill_len, None, list(self._prefill_spans))
         self.pane.title("Resposta — o motor parou; resposta parcial guardada no histórico (F5 gera de novo)")
         self.status.set_activity("motor parou" + (f" · histórico #{msg.run_id} (interrompida)" if msg.run_id else ""))
-        self.notify(msg.message, title="O motor parou", severity="error", timeout=30)
         if msg.partial:
             self.app.last_answer = LastAnswer(
                 text=msg.partial, prefill=msg.partial[: self._display_prefill_len], template=self.template_name(),
                 model=self.app.drafts.info.get("name", "") if self.app.drafts else "", seed=None,
                 run_id=msg.run_id, status="interrupted", citations=list(self.answer.citations),
-                stop_reason="cancelled", case_id=self.case_id, document=self.case.label)
+                stop_reason="cancelled", case_id=self.case_id, document=self.case.label,
+                document_text=self._answer_document)
 
     def _end_generation(self) -> None:
         self.generating = False
@@ -171,18 +173,17 @@ class DraftGeneration(BaseScreen):
         self.last_result = r
         d = r.done
         citations = self.pane.finished(r, self._display_prefill_len, list(self._prefill_spans))
-        from legalprompt.tui.streaming import seconds
-
-        first = f" · primeiro token em {seconds(d.timings.time_to_first_token_s)}" if d.usage.completion_tokens else ""
+        first = (f" · primeiro token em {br_num(d.timings.time_to_first_token_s)} s"
+                 if d.usage.completion_tokens else "")
         self.status.set_activity(
-            f"{br_num(d.timings.generation_tokens_per_s)} tokens/s · {br_int(d.usage.completion_tokens)} gerados"
-            f"{first} · prompt {br_int(d.usage.prompt_tokens)} ({br_int(d.usage.cached_prompt_tokens)} "
-            f"reaproveitados) · semente {d.seed} · histórico #{r.run_id}")
+            f"{br_num(d.timings.generation_tokens_per_s)} tokens/s · {br_int(d.usage.completion_tokens)} gerados · "
+            f"prompt {br_int(d.usage.prompt_tokens)} ({br_int(d.usage.cached_prompt_tokens)} reaproveitados){first} · "
+            f"semente {d.seed} · histórico #{r.run_id}")
         self.app.last_answer = LastAnswer(
             text=d.output, prefill=d.prefill[: self._display_prefill_len], template=r.template,
             model=self.app.drafts.info.get("name", "") if self.app.drafts else "", seed=d.seed, run_id=r.run_id,
             status=r.status, citations=citations, stop_reason=d.stop_reason, case_id=self.case_id,
-            document=self.case.label)
+            document=self.case.label, document_text=self._answer_document)
 
     def show_findings(self, shape: dict | None) -> None:
         self.pane.show_findings(shape)

@@ -45,6 +45,7 @@ class ExportScreen(ModalScreen):
             with Horizontal(classes="export-row"):
                 yield Label("Pasta", classes="field-label-short")
                 yield Input(value=str(self.folder), id="export-folder", compact=True)
+                yield Button("Escolher…", id="export-choose", compact=True)
             with Horizontal(classes="export-row"):
                 yield Label("Nome", classes="field-label-short")
                 yield Input(value=suggested_name(self.answer), id="export-path", compact=True)
@@ -85,6 +86,17 @@ class ExportScreen(ModalScreen):
         from legalprompt.tui.clipboard import copy_text
 
         self.query_one("#export-result", Label).update(Text(copy_text(self.app, self.answer.text)))
+
+    @on(Button.Pressed, "#export-choose")
+    def _choose(self) -> None:
+        from legalprompt.tui.screens.choose_folder import ChooseFolderScreen
+
+        start = Path(self.query_one("#export-folder", Input).value.strip() or str(self.folder)).expanduser()
+        self.app.push_screen(ChooseFolderScreen(start), self._folder_chosen)
+
+    def _folder_chosen(self, folder: Path | None) -> None:
+        if folder is not None:
+            self.query_one("#export-folder", Input).value = str(folder)
 
     @on(Button.Pressed, "#export-close")
     def _close(self) -> None:

@@ -30,6 +30,7 @@ def _rows(bindings) -> list[tuple[str, str]]:
 def shortcut_sections(app) -> list[tuple[str, list[tuple[str, str]]]]:
     """(section title, [(key, what it does)]) for the whole app."""
     from legalprompt.tui.app import SCREEN_TITLES
+    from legalprompt.tui.screens.choose_folder import ChooseFolderScreen
     from legalprompt.tui.screens.export import ExportScreen
     from legalprompt.tui.screens.open_document import OpenDocumentScreen
 
@@ -40,6 +41,7 @@ def shortcut_sections(app) -> list[tuple[str, list[tuple[str, str]]]]:
             sections.append((SCREEN_TITLES.get(mode, mode), rows))
     sections.append(("Abrir documento", _rows(OpenDocumentScreen.BINDINGS)))
     sections.append(("Exportar", _rows(ExportScreen.BINDINGS)))
+    sections.append(("Escolher pasta", _rows(ChooseFolderScreen.BINDINGS)))
     sections.append(("Campos de texto", TEXT_KEYS))
     return sections
 

@@ -36,7 +36,7 @@ class HistoryScreen(BaseScreen):
         yield self.nav()
         with Horizontal(id="history-main"):
             with Vertical(id="history-left"):
-                yield Input(placeholder="buscar na resposta, template, documento ou início", id="history-search",
+                yield Input(placeholder="buscar nas respostas, nos documentos, nos templates e nos prompts", id="history-search",
                             compact=True)
                 yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
             with Vertical(id="history-right"):

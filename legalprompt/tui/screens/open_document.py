@@ -77,17 +77,23 @@ class OpenDocumentScreen(ModalScreen[LoadedDocument | None]):
         if event.option.id and event.option.id != "none":
             self.open_path(Path(event.option.id))
 
-    @on(Input.Submitted, "#open-path")
     @on(Button.Pressed, "#open-ok")
+    def _ok_pressed(self) -> None:
+        """Abrir: the file highlighted in the tree, else what the path field names."""
+        node = self.query_one("#open-tree", DocumentTree).cursor_node
+        if node is not None and node.data is not None and Path(node.data.path).is_file():
+            self.open_path(Path(node.data.path))
+        else:
+            self._path_submitted()
+
+    @on(Input.Submitted, "#open-path")
     def _path_submitted(self) -> None:
+        """The path field: a folder is shown in the tree, a file is opened."""
         raw = self.query_one("#open-path", Input).value.strip()
-        p = Path(raw).expanduser() if raw else None
-        tree = self.query_one("#open-tree", DocumentTree)
-        if p is None:
-            node = tree.cursor_node
-            if node is not None and node.data is not None and Path(node.data.path).is_file():
-                self.open_path(Path(node.data.path))
+        if not raw:
+            self.say("escreva o caminho de uma pasta ou de um arquivo, ou escolha na árvore", error=True)
             return
+        p = Path(raw).expanduser()
         if p.is_dir():
             self.show_folder(p)
         else:

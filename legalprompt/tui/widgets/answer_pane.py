@@ -17,6 +17,15 @@ PLACEHOLDER = ("F5 gera a resposta. O início da resposta aparece destacado; as 
                "veredito.")
 
 
+def citation_dicts(report) -> list[dict[str, Any]]:
+    """The citations of a result's check, whether a typed report (main's CheckReport) or its dict form."""
+    if not report:
+        return []
+    if hasattr(report, "citation_dicts"):
+        return report.citation_dicts()
+    return list(report.get("citations", []))
+
+
 class AnswerPane(Vertical):
     def compose(self):
         yield Label("Resposta", classes="pane-title", id="answer-title")
@@ -47,7 +56,7 @@ class AnswerPane(Vertical):
 
     def finished(self, result, prefill_len: int, prefill_spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
         d = result.done
-        citations = (result.citations or {}).get("citations", [])
+        citations = citation_dicts(result.citations)
         self.answer.show(d.output, prefill_len, citations, prefill_spans=prefill_spans)
         self.query_one("#citations", CitationsPanel).set_citations(citations, final=True)
         self.show_findings(result.shape)

@@ -1,0 +1,164 @@
+"""Case law: class and number ("REsp nº 1.234.567/SP", "AgRg no HC 123"), CNJ and older process
+numbers, súmulas, OJs and temas, and the relator, órgão julgador, court and dates that follow a case."""
+
+from __future__ import annotations
+
+import re
+
+from legalprompt.citations.models import Citation, Span
+from legalprompt.citations.patterns import compiled, fold_key
+from legalprompt.citations.prefilter import Triggers, find_at_triggers
+from legalprompt.citations.walk import cnj_normal, plural_head, date_from, int_number, walk_patterns
+
+META_WINDOW = 320
+META_GAP = 60
+
+_NAME_STOP = {"turma", "tribunal", "pleno", "plenario", "secao", "camara", "corte", "julgado", "julgada", "julgamento",
+              "dje", "dj", "dju", "publicado", "publicada", "data", "orgao", "primeira", "segunda", "terceira",
+              "quarta", "quinta", "sexta", "setima", "oitava", "j.", "stf", "stj", "tst", "in", "e", "unanime"}
+
+
+# --------------------------------------------------------------------------- case law
+
+
+
+_CNJ_FORMAT = re.compile(r"\d{1,7}\s?-\s?\d{2}\.\d{4}\.\d\.\d{2}\.\d{4}$|\d{20}$")
+
+
+def case_candidates(text: str, wins: list[tuple[int, int]], trig: Triggers | None = None) -> list[Citation]:
+    C = compiled()
+    rx = walk_patterns()
+    out: list[Citation] = []
+    for m in find_at_triggers(C.case_core, text, wins, trig, "case"):
+        cls_text = m.group("cls")
+        entry = C.class_lookup.get(fold_key(cls_text)) or {}
+        num = m.group("cnum")
+        if entry.get("pre_cnj_only") and not re.fullmatch(r"\d{3}\.\d{3}/(?:19|20)\d{2}-\d", num):
+            continue
+        c = Citation(kind="case", text=m.group(0), start=m.start(), end=m.end(), case_class=entry.get("id", cls_text),
+                     court=entry.get("court"), number=num, uf=m.group("uf"))
+        if _CNJ_FORMAT.match(num):
+            c.cnj = cnj_normal(num)
+        elif re.match(r"(?:19|20)\d{12}[A-Z]{3}$", num):
+            c.court = "TJDFT"
+        elif re.match(r"\d\.\d{4}\.\d{2}\.", num):
+            c.court = "TJMG"
+        if m.group("pre"):
+            c.incidents += [p.strip() for p in re.split(r"\s+(?i:n[oa]s?|em)(?=\s|$)", m.group("pre").strip()) if p.strip()]
+        if m.group("suf"):
+            c.incidents += [s for s in re.split(r"[\s-]+", m.group("suf").strip()) if s]
+        out.append(c)
+        if plural_head(text, m.start("cls"), m.start("cnum")):
+            pos = m.end()
+            while True:
+                lm = rx["case_cont"].match(text, pos, min(len(text), pos + 40))
+                if not lm:
+                    break
+                s0 = lm.start("num")
+                out.append(Citation(kind="case", text=text[s0:lm.end()], start=s0, end=lm.end(), case_class=c.case_class,
+                                    court=c.court, number=lm.group("num"), uf=lm.group("uf")))
+                pos = lm.end()
+    for m in find_at_triggers(rx["old_trf"], text, wins, trig, "old_trf"):
+        out.append(Citation(kind="case", text=m.group(0), start=m.start(), end=m.end(), number=m.group(0)))
+    for m in find_at_triggers(rx["tjdft"], text, wins, trig, "tjdft"):
+        out.append(Citation(kind="case", text=m.group(0), start=m.start(), end=m.end(), court="TJDFT",
+                            case_class=m.group(0)[-3:], number=m.group(0)))
+    for m in find_at_triggers(rx["cnj"], text, wins, trig, "cnj"):
+        out.append(Citation(kind="cnj", text=m.group(0), start=m.start(), end=m.end(), cnj=cnj_normal(m.group(0)),
+                            number=m.group(0)))
+    for m in find_at_triggers(rx["sumula"], text, wins, trig, "sumula"):
+        sw = fold_key(m.group("sw") or "sv")
+        court = None
+        if m.group("sv") or "vinculante" in sw:
+            series, court = "sumula_vinculante", "STF"
+        elif "administrativ" in sw:
+            series = "enunciado_administrativo"
+        elif sw.startswith("oj") or sw.startswith("orienta"):
+            series, court = "oj_sdi1", "TST"
+        else:
+            series = "sumula"
+        ct = m.group("court1") or m.group("court2")
+        if ct:
+            court = C.court_lookup.get(fold_key(ct), court)
+        if sw.startswith("enunciado") and series == "sumula" and not ct:
+            continue             # "enunciado 5" alone is too vague (FONAJE, CJF, ...)
+        tail = fold_key(m.group("tail") or m.group("ojsdi") or "")
+        if sw.startswith("oj") and not tail:
+            continue
+        if series == "oj_sdi1" and ("pleno" in tail or re.search(r"di-?\s?(?:2|ii)\b", tail)):
+            series = "oj_other"          # OJs of the SBDI-2 or of the Tribunal Pleno: another numbering
+        nums = [int_number(m.group("n1"))] + [int_number(x) for x in re.findall(r"\d\.\d{3}|\d{1,4}", m.group("more") or "")]
+        out.append(Citation(kind="sumula", text=m.group(0), start=m.start(), end=m.end(), court=court,
+                            series=series, numbers=nums))
+    for m in find_at_triggers(rx["tema"], text, wins, trig, "tema"):
+        if not (m.group("pre") or m.group("q")):
+            continue
+        court = m.group("qc") or m.group("qc2")
+        if not court and m.group("qn"):
+            court = C.court_lookup.get(fold_key(m.group("qn")))
+        words = fold_key((m.group("pre") or "") + " " + (m.group("qw") or ""))
+        if not court and "repercussao" in words:
+            court = "STF"
+        if not court and "repetitiv" in words:
+            court = "STJ"
+        out.append(Citation(kind="tema", text=m.group(0), start=m.start(), end=m.end(), court=court, series="tema",
+                            numbers=[int_number(m.group("n"))]))
+    return out
+
+
+def attach_meta(text: str, c: Citation, limit: int) -> None:
+    """Group the relator, órgão julgador, court and dates that follow a case citation into it."""
+    C = compiled()
+    rx = walk_patterns()
+    # court written just before: "(STJ, REsp ...", "STF - RE ..."
+    b = rx["court_before"].search(text, max(0, c.start - 30), c.start)
+    if b:
+        c.court = C.court_lookup.get(fold_key(b.group("c")), c.court) or c.court
+    win_end = min(limit, c.end + META_WINDOW, len(text))
+    stop = re.compile(r"[);]|\n\s*\n").search(text, c.end, win_end)
+    if stop:
+        win_end = stop.start()
+    pos = c.end
+    end = c.end
+    for m in rx["meta"].finditer(text, c.end, win_end):
+        if m.start() - pos > META_GAP:
+            break
+        k = m.lastgroup
+        if k == "rel":
+            name = _clean_name(m.group("name"), m.start("name"))
+            if name is None:
+                continue
+            if m.group("pac"):
+                c.relator_acordao = name
+            elif c.relator is None:
+                c.relator = name
+            pos = end = name.end
+            continue
+        if k == "jul":
+            c.judgment_date = date_from(m, "j")
+        elif k == "pub":
+            c.publication_date = date_from(m, "p")
+        elif k == "org":
+            c.orgao = m.group(0)
+        elif k == "court":
+            c.court = C.court_lookup.get(fold_key(m.group(0)), c.court) or c.court
+        pos = end = m.end()
+    if end > c.end:
+        c.end = end
+        c.text = text[c.start:end]
+
+
+def _clean_name(raw: str, start: int) -> Span | None:
+    words = re.finditer(r"\S+", raw)
+    last_end = None
+    for w in words:
+        wk = fold_key(w.group(0)).strip(".,")
+        if wk in _NAME_STOP:
+            break
+        last_end = w.end()
+    if last_end is None:
+        return None
+    name = raw[:last_end].rstrip(".,-")
+    if len(name) < 3:
+        return None
+    return Span(name, start, start + len(name))
