@@ -10,7 +10,7 @@ from legalprompt.drafting import DraftRequest
 from legalprompt.engine.events import DoneEvent
 from legalprompt.engine.worker import DraftSummary, WorkerEvent
 from legalprompt.tui.streaming import (
-    MAX_INTERVAL_S, StreamingChecker, StreamUpdate, progress_label, stream_request, update_interval,
+    MAX_INTERVAL_S, UPDATE_INTERVAL_S, StreamingChecker, StreamUpdate, progress_label, stream_request, update_interval,
 )
 
 DOC = "O autor invoca o art. 14 do CDC (Lei nº 8.078/1990) e a Súmula 385 do STJ."
@@ -84,7 +84,8 @@ def test_streaming_checker_agrees_with_check_text():
 
 def test_redraw_interval_grows_with_the_answer_and_is_bounded():
     values = [update_interval(n) for n in range(0, 40000, 500)]
-    assert values == sorted(values) and values[0] == 0.1 and values[-1] == MAX_INTERVAL_S
+    assert values == sorted(values) and values[0] == UPDATE_INTERVAL_S and values[-1] == MAX_INTERVAL_S
+    assert update_interval(4000) > update_interval(1000)
     assert update_interval(5000, 0.0) == 0.0  # per-token updates stay per token
 
 
