@@ -101,6 +101,9 @@ def request_fields(request) -> dict[str, Any]:
     return {f.name: getattr(request, f.name) for f in fields(request)}
 
 
+SEND_EVERY_S = 0.05  # how often generated text crosses the pipe (the TUI redraws every 0.25 s or less often)
+
+
 def _serve(conn, cancel, settings_data: dict, log_path: str | None = None) -> None:  # runs in the child
     from legalprompt.drafting import DraftRequest, Drafter, DraftResult
     from legalprompt.engine.events import TextEvent
@@ -144,10 +147,22 @@ def _serve(conn, cancel, settings_data: dict, log_path: str | None = None) -> No
                 continue
             prep = drafter.prepare(DraftRequest(**msg[1]))
             conn.send(("prompt", len(prep.tokens), prep.prefill))
+            # Text goes to the front end in pieces of at most SEND_EVERY_S, not one message per token: each
+            # message wakes the front end, and on few cores its CPU is taken from llama.cpp's threads.
+            pending, pending_prefill, last_send = "", False, time.monotonic()
             for ev in drafter.stream(prep, cancel):
                 if isinstance(ev, TextEvent):
-                    conn.send(("text", ev.text, ev.prefill))
+                    if pending and ev.prefill != pending_prefill:
+                        conn.send(("text", pending, pending_prefill))
+                        pending, last_send = "", time.monotonic()
+                    pending += ev.text
+                    pending_prefill = ev.prefill
+                    if ev.prefill or time.monotonic() - last_send >= SEND_EVERY_S:
+                        conn.send(("text", pending, pending_prefill))
+                        pending, last_send = "", time.monotonic()
                 elif isinstance(ev, DraftResult):
+                    if pending:
+                        conn.send(("text", pending, pending_prefill))
                     conn.send(("result", DraftSummary.of(ev)))
         except LegalPromptError as exc:
             conn.send(("error", exc.message))

@@ -17,16 +17,16 @@ from typing import Any
 from legalprompt.engine.events import DoneEvent
 from legalprompt.engine.worker import DraftSummary
 
-UPDATE_INTERVAL_S = 0.25
-"""Partial answers reach the UI at most this often while the answer is short. Measured here (smollm2, 96 tokens,
-1 llama.cpp thread, a machine shared with other work; 2 runs each): the app process used 6-10% of a core with
-redraws every 0.1 s (58.6 and 80.8 tok/s), 3% at 0.5 s (68.4 and 97.3 tok/s), 12-15% with a redraw per token
-(47 tok/s). On 2 cores that share is taken from llama.cpp's threads; 4 redraws a second still read as live.
-bench/tui_latency.py measures it against `legalprompt run`."""
+UPDATE_INTERVAL_S = 0.5
+"""Partial answers reach the UI at most this often while the answer is short. Every redraw's CPU is taken from
+llama.cpp's threads on a 2-core machine. bench/tui_latency.py (smollm2, 128 tokens, quiet, 6 pairs), the app (engine in
+its own process) against `legalprompt run`: redraws every 0.25 s gave 0.91-0.93x, every 0.5 s 0.97x
+(and key-to-paint latency while generating 2.1x idle instead of 2.2-2.4x). Two redraws a second still read as
+live; the first token is shown at once."""
 INTERVAL_PER_1000_CHARS_S = 0.05
 """A redraw re-renders and re-wraps the whole answer: measured here 7 ms of CPU at 300 characters, 11 at 1500,
 18 at 4000. So the interval grows with the answer, keeping the app's share of the CPU roughly constant."""
-MAX_INTERVAL_S = 0.5
+MAX_INTERVAL_S = 1.0
 
 
 def update_interval(n_chars: int, base: float = UPDATE_INTERVAL_S) -> float:
@@ -36,7 +36,7 @@ def update_interval(n_chars: int, base: float = UPDATE_INTERVAL_S) -> float:
     return min(MAX_INTERVAL_S, max(base, base + INTERVAL_PER_1000_CHARS_S * (n_chars - 1000) / 1000))
 
 
-CHECK_INTERVAL_S = 0.5
+CHECK_INTERVAL_S = 1.0
 """Citations are re-checked on the partial answer at most this often while streaming."""
 
 
