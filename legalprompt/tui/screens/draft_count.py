@@ -35,22 +35,17 @@ class TokenCountMixin:
 
     @work(thread=True, exclusive=True, group="count")
     def _count_worker(self, req) -> None:
-        from legalprompt.drafting import sampling_for
-        from legalprompt.techniques.templates import load_template
+        from legalprompt.drafting import Drafter
 
         engine = self.app.engine
         if engine is None:
             return
-        try:
-            tpl = load_template(req.template)
-            inputs = {tpl.meta.document_input: req.document, **req.inputs}
-            prompt = engine.build_prompt(tpl.render(inputs), tpl.render_prefill(inputs, req.prefill), tpl.meta.system)
-            n = len(engine.prompt_tokens(prompt))
-            params = sampling_for(tpl, self.app.settings, req)
+        try:  # the drafting core's own measure: the same prompt, answer budget and fit that F5 will use
+            prep = Drafter(engine, self.app.settings).measure(req)
         except LegalPromptError as exc:
             self.app.call_from_thread(self._show_count, None, exc.message)
             return
-        self.app.call_from_thread(self._show_count, (n, params.max_tokens, engine.n_ctx), None)
+        self.app.call_from_thread(self._show_count, (prep.n_tokens, prep.answer_budget, engine.n_ctx), None)
 
     def _show_count(self, counts: tuple[int, int, int] | None, error: str | None) -> None:
         box = self.query_one("#token-count", Static)

@@ -105,13 +105,11 @@ class TokensScreen(BaseScreen):
 
     @work(thread=True, exclusive=True, group="tokens")
     def _prompt_worker(self, req) -> None:
-        from legalprompt.techniques.templates import load_template
+        from legalprompt.drafting import Drafter
 
         engine = self.app.engine
         try:
-            tpl = load_template(req.template)
-            inputs = {tpl.meta.document_input: req.document, **req.inputs}
-            prompt = engine.build_prompt(tpl.render(inputs), tpl.render_prefill(inputs, req.prefill), tpl.meta.system)
+            prompt = Drafter(engine, self.app.settings).measure(req).prompt  # the prompt F5 would send
             view = engine.prompt_view(prompt)  # the tokens the model receives, markup parsed as special tokens
         except LegalPromptError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
