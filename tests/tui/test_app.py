@@ -52,6 +52,9 @@ async def test_open_document_generate_and_see_prefill(engine):
         rec = History().get(r.run_id)
         assert rec.status == "ok" and rec.output == d.answer.text and rec.command == "tui"
         assert rec.document.endswith("peticao-curta.txt")
+        # one request, exactly one history row, with its citation check and shape verdict (as every front end)
+        assert [row.id for row in History().search(limit=10)] == [r.run_id]
+        assert rec.citations is not None and rec.shape == r.shape and rec.shape["ok"] is False
 
 
 async def test_escape_stops_a_long_generation_and_keeps_the_partial_answer(engine):
