@@ -54,6 +54,7 @@ def test_ctrl_c_cancels_what_runs_and_a_second_run_finishes_the_rest(tmp_path, i
     """On the fake decoder, two workers: Ctrl+C in the middle leaves no history row 'running' and no manifest
     line for an unfinished document; the same batch again does only what is left."""
     import _thread
+    import signal
 
     import pytest
 
@@ -73,8 +74,13 @@ def test_ctrl_c_cancels_what_runs_and_a_second_run_finishes_the_rest(tmp_path, i
 
     slow = FakeDecoder(answer, token_s=0.03)
     opts = BatchOptions(inputs=[str(src)], template="mini", out_dir=out, jobs=2, progress=False)
-    with pytest.raises(KeyboardInterrupt):
-        BatchRunner(opts, Settings(), decoder=slow, history=h).run()
+    # interrupt_main does nothing while SIGINT is ignored, as it is for a suite started in the background
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            BatchRunner(opts, Settings(), decoder=slow, history=h).run()
+    finally:
+        signal.signal(signal.SIGINT, previous)
     rows = h.search()
     assert rows and not [r for r in rows if r.status == "running"]
     cancelled = [r for r in rows if r.status == "cancelled"]
