@@ -57,6 +57,29 @@ class _MemoryUp(RenderBudgetExceeded):
         super().__init__("memória")
 
 
+_WALL_FACTOR = 6  # a render is cut off after this many times its CPU budget in wall-clock time, whatever it did
+
+
+def _cpu_clock(thread_id: int):
+    """A function giving the CPU seconds `thread_id` has used since now (None where the platform has no
+    per-thread CPU clock); the function returns None once the clock cannot be read."""
+    import time
+
+    try:
+        clock = time.pthread_getcpuclockid(thread_id)
+        start = time.clock_gettime(clock)
+    except (AttributeError, OSError):
+        return None
+
+    def used() -> float | None:
+        try:
+            return time.clock_gettime(clock) - start
+        except OSError:
+            return None
+
+    return used
+
+
 def _interrupt(thread_id: int, exc_type: type) -> None:
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(exc_type))
 
@@ -71,11 +94,19 @@ def render_with_budget(template, values: dict[str, Any], *, seconds: float = REN
     stop = threading.Event()
     base = _rss()
 
+    spent = _cpu_clock(target)
+
     def watch() -> None:
         waited = 0.0
         while not stop.wait(0.02):
             waited += 0.02
-            over = _TimeUp if waited >= seconds else (_MemoryUp if base and _rss() - base > memory_bytes else None)
+            # The rendering thread's own CPU time, where the platform gives it: a template loop burns CPU, while
+            # a render that merely waits for the CPU on a busy machine (or for the GIL) must not be cut off.
+            # A render that makes no progress for far longer than the budget is cut off all the same.
+            used = spent() if spent is not None else None
+            used = waited if used is None else used
+            late = used >= seconds or waited >= seconds * _WALL_FACTOR
+            over = _TimeUp if late else (_MemoryUp if base and _rss() - base > memory_bytes else None)
             if over is not None:
                 with lock:
                     if not state["done"]:
