@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
+import time
 from typing import Any
 
 RENDER_SECONDS = 5.0
@@ -63,8 +64,6 @@ _WALL_FACTOR = 6  # a render is cut off after this many times its CPU budget in 
 def _cpu_clock(thread_id: int):
     """A function giving the CPU seconds `thread_id` has used since now (None where the platform has no
     per-thread CPU clock); the function returns None once the clock cannot be read."""
-    import time
-
     try:
         clock = time.pthread_getcpuclockid(thread_id)
         start = time.clock_gettime(clock)
