@@ -111,6 +111,7 @@ def case_candidates(text: str, wins: list[tuple[int, int]], trig: Triggers | Non
 
 
 _STOP = re.compile(r"[);]|\n\s*\n")
+_COURT_SIGNS = ",:/–-"
 _META_NEAR: re.Pattern | None = None
 
 
@@ -122,7 +123,8 @@ def _meta_near() -> re.Pattern:
     alternative's."""
     global _META_NEAR
     if _META_NEAR is None:
-        _META_NEAR = re.compile(r"(?s:.{0,%d}?)(?:%s)" % (META_GAP, walk_patterns()["meta"].pattern))
+        # every alternative starts at a word start: asked once per offset, not once per alternative
+        _META_NEAR = re.compile(r"(?s:.{0,%d}?)(?<![\w])(?:%s)" % (META_GAP, walk_patterns()["meta"].pattern))
     return _META_NEAR
 
 
@@ -130,8 +132,10 @@ def attach_meta(text: str, c: Citation, limit: int) -> None:
     """Group the relator, órgão julgador, court and dates that follow a case citation into it."""
     C = compiled()
     rx = walk_patterns()
-    # court written just before: "(STJ, REsp ...", "STF - RE ..."
-    b = rx["court_before"].search(text, max(0, c.start - 30), c.start)
+    # court written just before: "(STJ, REsp ...", "STF - RE ..."; a court's name ends with a letter or
+    # a digit, at most three characters (a space, a sign, a space) before the citation
+    before = text[max(0, c.start - 4):c.start].rstrip().rstrip(_COURT_SIGNS).rstrip()
+    b = rx["court_before"].search(text, max(0, c.start - 30), c.start) if before and before[-1].isalnum() else None
     if b:
         c.court = C.court_lookup.get(fold_key(b.group("c")), c.court) or c.court
     win_end = min(limit, c.end + META_WINDOW, len(text))

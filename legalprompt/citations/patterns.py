@@ -142,6 +142,8 @@ class Compiled:
                                               # a number (lower case)
     named_triggers: re.Pattern | None = None  # the same for the named norms ("Código Civil", "CDC")
     trigger_words: list[tuple[str, str]] = field(default_factory=list)   # (squeezed folded word, family)
+    trigger_heads: tuple[str, ...] = ()       # the first words behind `triggers`, lower case, as written
+    named_heads: tuple[str, ...] = ()         # the same behind `named_triggers`
     _families: dict[str, frozenset] = field(default_factory=dict)
 
     def families(self, word: str) -> frozenset:
@@ -167,9 +169,9 @@ def _first_word(name: str) -> str:
     return re.split(r"[\[\](){}?*+|\\]", w)[0] or w
 
 
-def trigger_regex(families: dict[str, list[str]]) -> tuple[re.Pattern, list[tuple[str, str]]]:
+def trigger_regex(families: dict[str, list[str]]) -> tuple[re.Pattern, list[tuple[str, str]], tuple[str, ...]]:
     """One regex over the lower-cased text for the first words of all families (accent-insensitive),
-    and the (word, family) list that tells which patterns a hit can start."""
+    the (word, family) list that tells which patterns a hit can start, and the first words themselves."""
     words: dict[str, set[str]] = {}
     for fam, names in families.items():
         for n in names:
@@ -179,7 +181,8 @@ def trigger_regex(families: dict[str, list[str]]) -> tuple[re.Pattern, list[tupl
     table = sorted({(squeeze(w), f) for w, fs in words.items() for f in fs})
     # a first word is a whole word: what follows it is not a letter ("RE" does not start "recurso"; "HC123",
     # "CF/88" and "art." do start their heads), or it is a number sign glued to it ("Lein° 12.034")
-    return re.compile(r"(?<![\w])(?:" + trie_regex(seqs) + r")(?:(?![^\W\d_])|(?=n[º°.]))"), table
+    return (re.compile(r"(?<![\w])(?:" + trie_regex(seqs) + r")(?:(?![^\W\d_])|(?=n[º°.]))"), table,
+            tuple(words))
 
 
 @lru_cache(maxsize=65536)
@@ -320,7 +323,7 @@ def compiled() -> Compiled:
                           + (r"(?:\s?-?\s?\d{1,2}(?:ª\s+Região)?)?" if c.get("with_region") else ""))
     court_re = "(?:" + "|".join(a for a in court_alts if a) + r")(?![\w])"
 
-    # ---------------- the literal pre-filter (see extract.trigger_positions)
+    # ---------------- the literal pre-filter (see prefilter.Triggers)
     tr = db["triggers"]
     named_words = [n for n in name_list + abbr_alone]
     families = {
@@ -329,10 +332,10 @@ def compiled() -> Compiled:
         "named": named_words + [_first_word(rx) for rx, _ in regex_names],
         "provision": tr["provision"], "sumula": tr["sumula"], "tema": tr["tema"],
     }
-    named_triggers, _ = trigger_regex({"named": families.pop("named")})
-    triggers, trigger_words = trigger_regex(families)
+    named_triggers, _, named_heads = trigger_regex({"named": families.pop("named")})
+    triggers, trigger_words, trigger_heads = trigger_regex(families)
     return Compiled(numbered=numbered, named=named, named_attach=named_attach, named_lookup=named_lookup,
                     named_regex_keys=named_regex_keys, kind_lookup=kind_lookup, case_core=case_core,
                     class_lookup=class_lookup, court_lookup=court_lookup, court_re=court_re, ufs=frozenset(ufs),
                     alias_keys=alias_keys, triggers=triggers, trigger_words=trigger_words,
-                    named_triggers=named_triggers)
+                    named_triggers=named_triggers, trigger_heads=trigger_heads, named_heads=named_heads)

@@ -34,6 +34,7 @@ _PAIRS = (("“", "”"), ("«", "»"), ('"', '"'))
 _QUOTE = re.compile(r"“(?P<a>[^“”]{1,4000})”|«(?P<b>[^«»]{1,4000})»|\"(?<![\w\"]\")(?P<c>[^\"\n]{1,4000}?)\"(?![\w])")
 _ELLIPSIS = re.compile(r"\(\s*(?:\.\s*){3}\)|\[\s*(?:\.\s*){3}\]|\.\.\.|…")
 _NOT_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def normalise(s: str) -> str:
@@ -51,6 +52,12 @@ def fragments(content: str) -> list[str]:
 
 def word_count(content: str) -> int:
     return len(_NOT_WORD.sub(" ", _ELLIPSIS.sub(" ", content)).split())
+
+
+def has_words(content: str, n: int) -> bool:
+    """word_count(content) >= n, reading only as far as the n-th word (an ellipsis is not a word
+    character, so the words are the runs of word characters)."""
+    return sum(1 for _ in zip(range(n), _WORD.finditer(content))) >= n
 
 
 def padded(source: str) -> str:
@@ -88,7 +95,7 @@ def find_quotes(text: str) -> list[tuple[int, int, str]]:
     out = []
     for m in _QUOTE.finditer(text):
         content = m.group("a") or m.group("b") or m.group("c") or ""
-        if word_count(content) >= MIN_WORDS:
+        if has_words(content, MIN_WORDS):
             out.append((m.start(), m.end(), content))
     return out
 
