@@ -27,6 +27,10 @@ _TCU_NUMBER = re.compile(r"\d{3}\.\d{3}/(?:19|20)\d{2}-\d")
 _TJDFT_NUMBER = re.compile(r"(?:19|20)\d{12}[A-Z]{3}$")
 _TJMG_NUMBER = re.compile(r"\d\.\d{4}\.\d{2}\.")
 _WORD = re.compile(r"\S+")
+_PRE_SPLIT = re.compile(r"\s+(?i:n[oa]s?|em)(?=\s|$)")
+_SUF_SPLIT = re.compile(r"[\s-]+")
+_SDI2 = re.compile(r"di-?\s?(?:2|ii)\b")
+_MORE_NUMBERS = re.compile(r"\d\.\d{3}|\d{1,4}")
 
 
 def case_candidates(text: str, wins: list[tuple[int, int]], trig: Triggers | None = None) -> list[Citation]:
@@ -48,9 +52,9 @@ def case_candidates(text: str, wins: list[tuple[int, int]], trig: Triggers | Non
         elif _TJMG_NUMBER.match(num):
             c.court = "TJMG"
         if m.group("pre"):
-            c.incidents += [p.strip() for p in re.split(r"\s+(?i:n[oa]s?|em)(?=\s|$)", m.group("pre").strip()) if p.strip()]
+            c.incidents += [p.strip() for p in _PRE_SPLIT.split(m.group("pre").strip()) if p.strip()]
         if m.group("suf"):
-            c.incidents += [s for s in re.split(r"[\s-]+", m.group("suf").strip()) if s]
+            c.incidents += [s for s in _SUF_SPLIT.split(m.group("suf").strip()) if s]
         out.append(c)
         if plural_head(text, m.start("cls"), m.start("cnum")):
             pos = m.end()
@@ -89,9 +93,9 @@ def case_candidates(text: str, wins: list[tuple[int, int]], trig: Triggers | Non
         tail = fold_key(m.group("tail") or m.group("ojsdi") or "")
         if sw.startswith("oj") and not tail:
             continue
-        if series == "oj_sdi1" and ("pleno" in tail or re.search(r"di-?\s?(?:2|ii)\b", tail)):
+        if series == "oj_sdi1" and ("pleno" in tail or _SDI2.search(tail)):
             series = "oj_other"          # OJs of the SBDI-2 or of the Tribunal Pleno: another numbering
-        nums = [int_number(m.group("n1"))] + [int_number(x) for x in re.findall(r"\d\.\d{3}|\d{1,4}", m.group("more") or "")]
+        nums = [int_number(m.group("n1"))] + [int_number(x) for x in _MORE_NUMBERS.findall(m.group("more") or "")]
         out.append(Citation(kind="sumula", text=m.group(0), start=m.start(), end=m.end(), court=court,
                             series=series, numbers=nums))
     for m in find_at_triggers(rx["tema"], text, wins, trig, "tema"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOK = re.compile(
     r"(?P<art>(?i:(?:no)?art(?:igo)?s?)\.?\s?(?P<an>\d{1,4}(?:\.\d{3})?))"
@@ -86,3 +87,10 @@ def parse(chain: str) -> list[Provision]:
             (out if art is not None else pending).append(Provision(art or 0, par, None, True))
         last_was = k
     return out
+
+
+@lru_cache(maxsize=4096)
+def parse_cached(chain: str) -> tuple[Provision, ...]:
+    """`parse`, once per chain (a text cites the same chain many times): read the provisions, do not
+    change them."""
+    return tuple(parse(chain))

@@ -12,12 +12,15 @@ from legalprompt.citations.models import Citation, Reason
 from legalprompt.citations.patterns import fold_key
 from legalprompt.citations.rules_common import check_date, fmt_date, severity
 
+_CNJ_PARTS = re.compile(r"(\d{7})-(\d{2})\.(\d{4})\.(\d)\.(\d{2})\.(\d{4})")
+_JUDGE_TITLE = re.compile(r"(?i)\b(?:des\.|desa\.|desembargador|ju[ií]za?|conselheir|cons\.)")
+
 
 # --------------------------------------------------------------------------- individual rules
 
 def cnj_check_digits_ok(cnj: str) -> bool:
     """ISO 7064 mod 97-10 over NNNNNNN AAAA J TR OOOO DD (CNJ Resolução 65/2008)."""
-    m = re.fullmatch(r"(\d{7})-(\d{2})\.(\d{4})\.(\d)\.(\d{2})\.(\d{4})", cnj)
+    m = _CNJ_PARTS.fullmatch(cnj)
     if not m:
         return False
     n, dd, a, j, tr, o = m.groups()
@@ -26,7 +29,7 @@ def cnj_check_digits_ok(cnj: str) -> bool:
 
 def cnj_check_digits(cnj: str) -> str:
     """The two check digits a CNJ number must carry."""
-    n, _, a, j, tr, o = re.fullmatch(r"(\d{7})-(\d{2})\.(\d{4})\.(\d)\.(\d{2})\.(\d{4})", cnj).groups()
+    n, _, a, j, tr, o = _CNJ_PARTS.fullmatch(cnj).groups()
     return f"{98 - int(n + a + j + tr + o + '00') % 97:02d}"
 
 
@@ -71,7 +74,7 @@ def _relator_courts(c: Citation) -> tuple[str, ...]:
 def relator_is_judge_title(c: Citation, span) -> bool:
     """"Rel. Des. Fulano" is a state or federal judge: never in the ministers' tables."""
     before = c.text[max(0, span.start - c.start - 24):span.start - c.start]
-    return bool(re.search(r"(?i)\b(?:des\.|desa\.|desembargador|ju[ií]za?|conselheir|cons\.)", before))
+    return bool(_JUDGE_TITLE.search(before))
 
 
 def _check_relator(c: Citation, today: _dt.date) -> list[Reason]:

@@ -12,17 +12,23 @@ from functools import lru_cache
 from legalprompt.citations import tables
 from legalprompt.citations.models import Citation, Reason
 from legalprompt.citations.patterns import fold_key
+from legalprompt.citations.provisions import parse_cached
 from legalprompt.citations.rules_common import check_date, fmt_date, severity
 
 _KIND_LABEL = {"lei": "Lei", "lei_complementar": "Lei Complementar", "decreto_lei": "Decreto-Lei",
                "emenda_constitucional": "Emenda Constitucional", "medida_provisoria": "Medida Provisória",
                "decreto": "Decreto", "constituicao": "Constituição"}
 
+_FEDERAL = re.compile(r"(?i)federal")
+_LEADING_DIGITS = re.compile(r"\d+")
+_NAMES_A_VERSION = re.compile(r"(?i)\d|novo|ncpc|ncc")
+
 
 def _num(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+@lru_cache(maxsize=None)
 def _numbering_domain_min(kind: str) -> int | None:
     rows = [r for r in tables.law_numbering().get(kind, []) if r.first is not None]
     return min(r.first for r in rows) if rows else None
@@ -38,11 +44,22 @@ def federal_numbering_applies(c: Citation) -> bool:
         return False
     if c.norm_kind not in tables.law_numbering():
         return False
-    if c.norm_kind == "lei_complementar" and not re.search(r"(?i)federal", c.norm_text or ""):
+    if c.norm_kind == "lei_complementar" and not _FEDERAL.search(c.norm_text or ""):
         return False
     domain = _numbering_domain_min(c.norm_kind)
     # below every federal number we know: more likely a state or municipal norm than a federal one
     return domain is not None and c.norm_number >= domain
+
+
+@lru_cache(maxsize=None)
+def _rows_by_year(kind: str) -> tuple[dict, int]:
+    """A kind's numbering rows by year (the first row that covers it), and the newest year covered."""
+    rows = tables.law_numbering()[kind]
+    by_year: dict = {}
+    for r in rows:
+        for y in range(r.year_from, r.year_to + 1):
+            by_year.setdefault(y, r)
+    return by_year, max(r.year_to for r in rows)
 
 
 def _check_numbering(c: Citation, today: _dt.date) -> list[Reason]:
@@ -51,14 +68,15 @@ def _check_numbering(c: Citation, today: _dt.date) -> list[Reason]:
     if not federal_numbering_applies(c):
         return []
     label = _KIND_LABEL.get(kind, kind)
-    row = next((r for r in rows if r.year_from <= y <= r.year_to), None)
+    by_year, newest = _rows_by_year(kind)
+    row = by_year.get(y)
     if row is None:
         return []
     if row.first is None and row.last is None:
         return [Reason("NUMBER_NOT_IN_YEAR", f"nenhuma {label} foi editada em {y}", severity(row.confidence))]
     lo = row.first if row.first is not None else 1
     hi = row.last
-    if row.year_to == max(r.year_to for r in rows):
+    if row.year_to == newest:
         hi = None             # the newest year in the table is still open: later numbers may exist
     if lo <= n and (hi is None or n <= hi):
         return []
@@ -71,7 +89,7 @@ def _check_numbering(c: Citation, today: _dt.date) -> list[Reason]:
 
 
 def article_int(a: str) -> int | None:
-    m = re.match(r"\d+", a.replace(".", ""))
+    m = _LEADING_DIGITS.match(a.replace(".", ""))
     return int(m.group(0)) if m else None
 
 
@@ -95,7 +113,7 @@ def _article_margin(count: int, confidence: str | None) -> int:
 
 def _versions(c: Citation, known: tables.KnownNorm) -> list[tables.KnownNorm]:
     keys = _VERSIONS.get(known.key)
-    bare = c.norm_kind == "named" and c.norm_year is None and not re.search(r"(?i)\d|novo|ncpc|ncc", c.norm_text or "")
+    bare = c.norm_kind == "named" and c.norm_year is None and not _NAMES_A_VERSION.search(c.norm_text or "")
     if not keys or not bare:
         return [known]
     return [tables.known_norms()[k] for k in keys if k in tables.known_norms()]
@@ -137,13 +155,11 @@ def _check_cf_provisions(c: Citation, body: str) -> tuple[list[Reason], bool]:
     Returns (reasons, every part of the chain was checked). The counts are those of the compiled text
     up to EC 108/2020 plus the later amendments we list; an inciso or parágrafo at most 2 past the
     count may come from a later amendment, so it is only a warning."""
-    from legalprompt.citations.provisions import parse
-
     arts = tables.cf_provisions()[body]
     label = "ADCT" if body == "adct" else "Constituição"
     out: list[Reason] = []
     all_checked = True
-    for p in parse(c.provisions or ""):
+    for p in parse_cached(c.provisions or ""):
         entry = arts.get(str(p.article))
         if entry is None:
             all_checked = False
@@ -278,9 +294,7 @@ def _last_article(body: str) -> int:
 
 @lru_cache(maxsize=4096)
 def _has_sub_provisions(chain: str) -> bool:
-    from legalprompt.citations.provisions import parse
-
-    return any(p.paragraph is not None or p.inciso is not None or p.alinea for p in parse(chain))
+    return any(p.paragraph is not None or p.inciso is not None or p.alinea for p in parse_cached(chain))
 
 
 def legislation_verified(checks: list[str], c: Citation) -> bool:

@@ -57,16 +57,22 @@ def walk_patterns() -> dict[str, re.Pattern]:
             for name, rx in load_json("patterns.json")["extract_patterns"].items() if not name.startswith("_")}
 
 
+_CAPS_S = re.compile(r"[A-Z]{2,}S\b")
+_PLURAL_SIGN = re.compile(r"(?i:n\.?\s?[º°o]s|n[úu]meros)\s?$")
+_CNJ_SPLIT = re.compile(r"(\d{1,7})\s?-\s?(\d{2})\.(\d{4})\.(\d)\.(\d{2})\.(\d{4})$")
+_SPACE = re.compile(r"\s")
+
+
 def plural_head(text: str, start: int, end: int) -> bool:
     head = text[start:end]
-    if re.match(r"[A-Z]{2,}S\b", head):          # "MS", "ADIS": an abbreviation, not a plural
-        return bool(re.search(r"(?i:n\.?\s?[º°o]s|n[úu]meros)\s?$", head))
+    if _CAPS_S.match(head):          # "MS", "ADIS": an abbreviation, not a plural
+        return bool(_PLURAL_SIGN.search(head))
     return bool(walk_patterns()["plural"].search(head))
 
 
 def cnj_normal(s: str) -> str | None:
-    digits = re.sub(r"\D", "", s)
-    m = re.match(r"(\d{1,7})\s?-\s?(\d{2})\.(\d{4})\.(\d)\.(\d{2})\.(\d{4})$", re.sub(r"\s", "", s))
+    digits = _NOT_DIGIT.sub("", s)
+    m = _CNJ_SPLIT.match(_SPACE.sub("", s))
     if m:
         return f"{int(m.group(1)):07d}-{m.group(2)}.{m.group(3)}.{m.group(4)}.{m.group(5)}.{m.group(6)}"
     if len(digits) == 20:
