@@ -107,8 +107,10 @@ def _parse_chain(text: str, pos: int, limit: int) -> tuple[int, list[str], int] 
     has_value = False
     in_article = False
     prev = None
+    nxt = None               # the token after an "of", read ahead: the next one to take
     for _ in range(MAX_CHAIN_TOKENS):
-        m = tok.match(text, pos, limit)
+        m = nxt if nxt is not None else tok.match(text, pos, limit)
+        nxt = None
         if not m:
             break
         k = m.lastgroup
@@ -156,6 +158,7 @@ def _parse_chain(text: str, pos: int, limit: int) -> tuple[int, list[str], int] 
                 break
             nxt = tok.match(text, m.end(), limit)
             if not nxt or nxt.lastgroup not in ("art", "par", "item", "same"):
+                nxt = None
                 break
         prev = k
         pos = m.end()

@@ -156,6 +156,15 @@ class Compiled:
         return hit
 
 
+    def word_families(self, word: str) -> frozenset:
+        """The families of exactly this first word (not of the shorter words it starts with): what a
+        whole word followed by its boundary can start. "ar" (Ação Rescisória) is a prefix of "art", but
+        every head is followed by a boundary, a space or a number sign, never by a letter, so "AR"
+        cannot start at "art"."""
+        key = squeeze(word)
+        return frozenset(f for w, f in self.trigger_words if w == key)
+
+
 def squeeze(word: str) -> str:
     return fold_key(word).replace(" ", "")
 

@@ -86,21 +86,28 @@ def fold_text(text: str) -> str:
     return (b" " + raw + b" ").translate(_fold_table()).decode("latin-1")
 
 
-def _stem(word: str) -> tuple[str, bool]:
-    """The folded literal prefix of a first word, up to its first flexible part (a space, which the
-    pattern allows repeated, is kept once; a dash, which may have spaces around it, and any other sign
-    end it), and whether it is the whole word."""
+def _stems(word: str) -> tuple[list[str], bool]:
+    """The folded literal starts of a first word, up to its first flexible part, and whether a start is
+    the whole word. A dash (which may have spaces around it) or another sign ends the start. A space,
+    which the pattern allows repeated, is spelled out 1 to 3 times with the letters after it up to the
+    next flexible part, plus once as 4 spaces and nothing after ("A G .REG.": not every "a " of the
+    text)."""
     out = []
-    for ch in word:
+    for i, ch in enumerate(word):
         f = _fold_char(ch)
-        if f == " ":
-            if ch.isspace() and out:
-                out.append(" ")
-            return "".join(out), False
-        if f == "-":
-            return "".join(out), False
+        if f == " " and ch.isspace() and out:
+            head, rest = "".join(out), []
+            for c2 in word[i + 1:]:
+                f2 = _fold_char(c2)
+                if f2 in (" ", "-"):
+                    break
+                rest.append(f2)
+            tail = "".join(rest) + (" " if len(rest) < len(word) - i - 1 else "")
+            return [head + " " * k + tail for k in (1, 2, 3)] + [head + "    "], False
+        if f in (" ", "-"):
+            return ["".join(out)], False
         out.append(f)
-    return "".join(out), True
+    return ["".join(out)], True
 
 
 # what may follow a whole first word: not a letter (a space, a digit, a sign), or a number sign glued to
@@ -136,19 +143,20 @@ def _automaton() -> ahocorasick.Automaton:
 
     for named, heads in ((False, C.trigger_heads), (True, C.named_heads)):
         for w in heads:
-            st, whole = _stem(w)
-            if not st:
+            stems, whole = _stems(w)
+            if not all(stems):
                 raise ValueError(f"first word {w!r} has no literal start for the pre-filter")
             if whole:
-                bits = _BIT["named"] if named else _family_bits(C.families(w))
+                bits = _BIT["named"] if named else _family_bits(C.word_families(w))
             else:
                 bits = _CONFIRM_NAMED if named else _CONFIRM_TRIGGER
-            for tail in (_TAILS if whole else ("",)):
-                if st[0] == "§":
-                    add(st + tail, bits, 0)
-                else:
-                    for o in _OPEN:
-                        add(o + st + tail, bits, 1)
+            for st in stems:
+                for tail in (_TAILS if whole else ("",)):
+                    if st[0] == "§":
+                        add(st + tail, bits, 0)
+                    else:
+                        for o in _OPEN:
+                            add(o + st + tail, bits, 1)
     for o in " §":                            # a digit not after a word character, "." or "-"
         for k in range(1, 8):
             add(o + "0" * k + "-", _NUMBER, 1)

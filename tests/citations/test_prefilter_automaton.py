@@ -30,10 +30,17 @@ def regex_triggers(text: str) -> dict[str, set[int]]:
     wins = digit_windows(text)
     for m in C.triggers.finditer(low):
         if any(s <= m.start() < e for s, e in wins):
-            for f in C.families(m.group(0)):
+            # the families of the word matched, not of the shorter words it starts with: no head word
+            # is followed by a letter (the extraction tests below hold the pre-filter to the full scan)
+            for f in C.word_families(m.group(0)) if _whole(m.group(0)) else C.families(m.group(0)):
                 at[f].add(m.start())
     at["named"] = {m.start() for m in C.named_triggers.finditer(low)}
     return at
+
+
+def _whole(word: str) -> bool:
+    """A trigger word without a flexible part (spaces, dashes): the automaton proposes its own families."""
+    return not re.search(r"[\s-]", word)
 
 
 def assert_superset(text: str) -> None:
