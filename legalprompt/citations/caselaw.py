@@ -4,10 +4,12 @@ numbers, súmulas, OJs and temas, and the relator, órgão julgador, court and d
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from legalprompt.citations.models import Citation, Span
 from legalprompt.citations.patterns import compiled, fold_key
 from legalprompt.citations.prefilter import Triggers, find_at_triggers
+from legalprompt.citations.regex_first import first_chars
 from legalprompt.citations.walk import cnj_normal, plural_head, date_from, int_number, walk_patterns
 
 META_WINDOW = 320
@@ -127,9 +129,21 @@ def _meta_near() -> re.Pattern:
     alternative's."""
     global _META_NEAR
     if _META_NEAR is None:
-        # every alternative starts at a word start: asked once per offset, not once per alternative
-        _META_NEAR = re.compile(r"(?s:.{0,%d}?)(?<![\w])(?:%s)" % (META_GAP, walk_patterns()["meta"].pattern))
+        # every alternative starts at a word start, with one of a few letters: asked once per offset,
+        # not once per alternative
+        meta = walk_patterns()["meta"].pattern
+        first = first_chars(meta)
+        _META_NEAR = re.compile(r"(?s:.{0,%d}?)(?<![\w])%s(?:%s)" % (META_GAP, f"(?={first})" if first else "", meta))
     return _META_NEAR
+
+
+@lru_cache(maxsize=1)
+def _court_before() -> re.Pattern:
+    """The court_before pattern with the letters a court's name starts with looked at first: the search
+    tries it at each of 30 offsets."""
+    rx = walk_patterns()["court_before"].pattern
+    first = first_chars(rx)
+    return re.compile(f"(?={first})(?:{rx})" if first else rx)
 
 
 def attach_meta(text: str, c: Citation, limit: int) -> None:
@@ -139,7 +153,7 @@ def attach_meta(text: str, c: Citation, limit: int) -> None:
     # court written just before: "(STJ, REsp ...", "STF - RE ..."; a court's name ends with a letter or
     # a digit, at most three characters (a space, a sign, a space) before the citation
     before = text[max(0, c.start - 4):c.start].rstrip().rstrip(_COURT_SIGNS).rstrip()
-    b = rx["court_before"].search(text, max(0, c.start - 30), c.start) if before and before[-1].isalnum() else None
+    b = _court_before().search(text, max(0, c.start - 30), c.start) if before and before[-1].isalnum() else None
     if b:
         c.court = C.court_lookup.get(fold_key(b.group("c")), c.court) or c.court
     win_end = min(limit, c.end + META_WINDOW, len(text))

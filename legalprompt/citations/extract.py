@@ -36,7 +36,8 @@ def _merge_aliases(text: str, cits: list[Citation]) -> list[Citation]:
     while i < len(cits):
         c = cits[i]
         nxt = cits[i + 1] if i + 1 < len(cits) else None
-        if c.kind == "legislation" and nxt is not None and nxt.kind == "legislation" and not nxt.provisions:
+        if c.kind == "legislation" and nxt is not None and nxt.kind == "legislation" and not nxt.provisions \
+                and "(" in text[c.end:c.end + 2]:            # the alias's parenthesis, after at most a space
             m = paren.match(text, c.end, min(len(text), c.end + 70))
             if m and m.start("alias") == nxt.start and m.end("alias") == nxt.end:
                 c.alias_text, c.alias_key = nxt.text, nxt.norm_key
@@ -73,8 +74,6 @@ def extract(text: str, *, prefilter: bool = True) -> list[Citation]:
         if c.kind == "case":
             nxt = kept[i + 1].start if i + 1 < len(kept) else len(text)
             attach_meta(text, c, nxt)
-    for c in kept:
-        assert text[c.start:c.end] == c.text
     return kept
 
 
