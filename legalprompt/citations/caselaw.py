@@ -10,7 +10,7 @@ from legalprompt.citations.models import Citation, Span
 from legalprompt.citations.patterns import compiled, fold_key
 from legalprompt.citations.prefilter import Triggers, find_at_triggers
 from legalprompt.citations.regex_first import first_chars
-from legalprompt.citations.walk import cnj_normal, plural_head, date_from, int_number, walk_patterns
+from legalprompt.citations.walk import cnj_normal, may_continue, plural_head, date_from, int_number, walk_patterns
 
 META_WINDOW = 320
 META_GAP = 60
@@ -60,7 +60,7 @@ def case_candidates(text: str, wins: list[tuple[int, int]], trig: Triggers | Non
         out.append(c)
         if plural_head(text, m.start("cls"), m.start("cnum")):
             pos = m.end()
-            while True:
+            while may_continue(text, pos):
                 lm = rx["case_cont"].match(text, pos, min(len(text), pos + 40))
                 if not lm:
                     break

@@ -9,7 +9,7 @@ from functools import lru_cache
 from legalprompt.citations.models import Citation
 from legalprompt.citations.patterns import compiled, fold_key, load_json
 from legalprompt.citations.prefilter import Triggers, find_at_triggers
-from legalprompt.citations.walk import cnj_normal, plural_head, date_from, int_number, walk_patterns, year4
+from legalprompt.citations.walk import cnj_normal, may_continue, plural_head, date_from, int_number, walk_patterns, year4
 
 MAX_CHAIN_TOKENS = 400
 _LOCAL_WORDS = re.compile(r"(?i)distrital|estadual|municipal|/DF")
@@ -33,12 +33,14 @@ def _norm_from_numbered(m: re.Match, text: str) -> Citation:
     g = m.groupdict()
     kind_word = g["kind"] or g["kindy"]
     kind = C.kind_lookup.get(fold_key(kind_word), "lei")
-    quals = " ".join(q for q in (g.get("qual1"), g.get("qual2")) if q)
-    local_words = _local_qualifiers()
-    local = bool(g.get("lsuf")) or any(fold_key(q) in local_words for q in (g.get("qual1"), g.get("qual2")) if q) \
-        or bool(_LOCAL_WORDS.search(quals))
-    if kind == "lei" and _COMPLEMENTAR.search(quals):
-        kind = "lei_complementar"
+    q1, q2 = g.get("qual1"), g.get("qual2")
+    local = bool(g.get("lsuf"))
+    if q1 or q2:
+        quals = " ".join(q for q in (q1, q2) if q)
+        local_words = _local_qualifiers()
+        local = local or any(fold_key(q) in local_words for q in (q1, q2) if q) or bool(_LOCAL_WORDS.search(quals))
+        if kind == "lei" and _COMPLEMENTAR.search(quals):
+            kind = "lei_complementar"
     c = Citation(kind="legislation", text=m.group(0), start=m.start(), end=m.end(), norm_kind=kind, local=local,
                  norm_text=m.group(0))
     if g.get("cnjnum"):
@@ -107,9 +109,12 @@ def _parse_chain(text: str, pos: int, limit: int) -> tuple[int, list[str], int] 
     has_value = False
     in_article = False
     prev = None
-    nxt = None               # the token after an "of", read ahead: the next one to take
+    # tokens follow each other: a scanner reads each from where the last one ended (the token after an
+    # "of" is read ahead, and is the next one taken)
+    tokens = tok.scanner(text, pos, limit)
+    nxt = None
     for _ in range(MAX_CHAIN_TOKENS):
-        m = nxt if nxt is not None else tok.match(text, pos, limit)
+        m = nxt if nxt is not None else tokens.match()
         nxt = None
         if not m:
             break
@@ -156,7 +161,7 @@ def _parse_chain(text: str, pos: int, limit: int) -> tuple[int, list[str], int] 
         elif k == "of":
             if expect:
                 break
-            nxt = tok.match(text, m.end(), limit)
+            nxt = tokens.match()
             if not nxt or nxt.lastgroup not in ("art", "par", "item", "same"):
                 nxt = None
                 break
@@ -180,7 +185,7 @@ def legislation_candidates(text: str, wins: list[tuple[int, int]], trig: Trigger
         pos = m.end()
         # a plural head ("Leis nºs", "Decretos-Leis") lists numbers without years too
         plural = plural_head(text, m.start(), m.start("num") if m.group("num") else m.start())
-        while True:          # "Leis 3.318/2004, 3.355/2004 e 3.782/2006"
+        while may_continue(text, pos):          # "Leis 3.318/2004, 3.355/2004 e 3.782/2006"
             lm = rx["list_cont"].match(text, pos, min(n, pos + 40))
             if not lm or (lm.group("year") is None and not plural):
                 break
@@ -218,7 +223,7 @@ def legislation_candidates(text: str, wins: list[tuple[int, int]], trig: Trigger
     # "Constituição Federal, em seu art. 24, inciso XII"
     extended = []
     for c in out:
-        if c.provisions is None:
+        if c.provisions is None and "art" in text[c.end:c.end + 20].lower():
             em = rx["em_seu"].match(text, c.end, min(n, c.end + 20))
             if em:
                 parsed = _parse_chain(text, em.end(), min(n, em.end() + 1500))

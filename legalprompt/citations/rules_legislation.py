@@ -232,7 +232,8 @@ def check_legislation(c: Citation, today: _dt.date) -> tuple[list[Reason], list[
     """(reasons, what was checked: "norma conhecida", "artigo no intervalo", "dispositivo no intervalo")."""
     out: list[Reason] = []
     checks: list[str] = []
-    out += check_date(c.norm_date, "edição da norma", today)
+    if c.norm_date is not None:
+        out += check_date(c.norm_date, "edição da norma", today)
     if c.norm_year and c.norm_year > today.year:
         out.append(Reason("NORM_YEAR_FUTURE", f"norma datada de {c.norm_year}, no futuro"))
     out += _check_numbering(c, today)

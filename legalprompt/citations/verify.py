@@ -28,6 +28,13 @@ __all__ = ["check_text", "check_citation", "resolve_locality", "SourceIndex", "s
 
 
 
+def _has_error(reasons: list[Reason]) -> bool:
+    for r in reasons:
+        if r.severity == "error":
+            return True
+    return False
+
+
 def check_citation(c: Citation, today: _dt.date, index: SourceIndex | None = None) -> CheckedCitation:
     reasons: list[Reason] = []
     checks: list[str] = []
@@ -48,7 +55,7 @@ def check_citation(c: Citation, today: _dt.date, index: SourceIndex | None = Non
             reasons.append(Reason("IN_SOURCES", "consta dos documentos de origem", "info"))
         else:
             reasons.append(Reason("NOT_IN_SOURCES", "não consta dos documentos de origem", "warning"))
-    if any(r.severity == "error" for r in reasons):
+    if _has_error(reasons):
         verdict = Verdict.INCONSISTENT
     elif in_sources or (c.kind == "legislation" and legislation_verified(checks, c)):
         verdict = Verdict.VERIFIED

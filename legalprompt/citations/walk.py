@@ -63,8 +63,19 @@ _CNJ_SPLIT = re.compile(r"(\d{1,7})\s?-\s?(\d{2})\.(\d{4})\.(\d)\.(\d{2})\.(\d{4
 _SPACE = re.compile(r"\s")
 
 
+def may_continue(text: str, pos: int) -> bool:
+    """Whether an enumeration can go on at `pos`: a comma or an "e", after at most one space (what
+    list_cont and case_cont start with)."""
+    c = text[pos:pos + 1]
+    if c.isspace():
+        c = text[pos + 1:pos + 2]
+    return c in (",", "e", "E") and c != ""
+
+
 def plural_head(text: str, start: int, end: int) -> bool:
     head = text[start:end]
+    if "s" not in head and "S" not in head and "ſ" not in head:
+        return False                             # every plural form has an s ("Leis", "nºs", "números")
     if _CAPS_S.match(head):          # "MS", "ADIS": an abbreviation, not a plural
         return bool(_PLURAL_SIGN.search(head))
     return bool(walk_patterns()["plural"].search(head))
