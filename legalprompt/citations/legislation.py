@@ -80,7 +80,9 @@ def _norm_from_named(m: re.Match) -> Citation:
     return c
 
 
-def _match_norm(text: str, pos: int, limit: int) -> Citation | None:
+def _match_norm(text: str, pos: int, limit: int, norm_starts: set[int] | None = None) -> Citation | None:
+    """The norm a provision chain is attached to, after its connector ("da", "do mesmo"). A numbered
+    norm can only start where the pre-filter proposed a norm's first word (`norm_starts`, when known)."""
     C = compiled()
     rx = walk_patterns()
     m = rx["attach_conn"].match(text, pos, limit)
@@ -89,7 +91,7 @@ def _match_norm(text: str, pos: int, limit: int) -> Citation | None:
     if a:
         starts.append(a.end())
     for s in starts:
-        n = C.numbered.match(text, s, limit)
+        n = C.numbered.match(text, s, limit) if norm_starts is None or s in norm_starts else None
         if n:
             return _norm_from_numbered(n, text)
         n = C.named_attach.match(text, s, limit)
@@ -203,6 +205,7 @@ def legislation_candidates(text: str, wins: list[tuple[int, int]], trig: Trigger
         out.append(_norm_from_named(m))
     # provision chains, attached to the norm that follows them
     covered = -1          # triggers inside a chain already walked start no new walk (keeps it linear)
+    norm_starts = set(trig.at["norm"]) if trig is not None and trig.ok else None
     for t in find_at_triggers(rx["prov_trigger"], text, wins, trig, "provision"):
         start = t.start()
         if start < covered:
@@ -212,7 +215,7 @@ def legislation_candidates(text: str, wins: list[tuple[int, int]], trig: Trigger
         if not parsed:
             continue
         end, articles, covered = parsed
-        norm = _match_norm(text, end, min(n, end + 200))
+        norm = _match_norm(text, end, min(n, end + 200), norm_starts)
         if norm is None:
             continue
         norm.start, norm.core_start = start, start

@@ -121,6 +121,7 @@ _TAILS = (" ", "0", ".", "-", "§", "_", "n ", "no", "n.")
 _BIT = {f: 1 << i for i, f in enumerate(_FAMILIES)}
 _NEAR_DIGITS = sum(_BIT[f] for f in _FAMILIES if f != "named")
 _CONFIRM_TRIGGER, _CONFIRM_NAMED, _NUMBER = 1 << 8, 1 << 9, 1 << 10
+_NAMED = _BIT["named"]
 
 
 def _family_bits(families) -> int:
@@ -186,16 +187,18 @@ class Triggers:
 
     def __init__(self, text: str):
         self.at: dict[str, list[int]] = {f: [] for f in (*_FAMILIES, "cnj", "old_trf", "tjdft")}
-        low = text.lower()
-        self.ok = len(low) == len(text)         # lower() keeps offsets for every character legal text has
+        # lower() keeps every offset but for one character ("İ" becomes two): the confirming regexes run on
+        # the lower-cased text, so a text with it takes the digit windows
+        self.ok = "\u0130" not in text
         if self.ok:
-            self._from_automaton(text, low, fold_text(text))
+            self._from_automaton(text, fold_text(text))
             return
         for m in _NUMBER_FIRST.finditer(text):
             self.at[m.lastgroup].append(m.start())
 
-    def _from_automaton(self, text: str, low: str, folded: str) -> None:
+    def _from_automaton(self, text: str, folded: str) -> None:
         C = compiled()
+        low = None                                    # lower-cased when a proposal needs confirming
         at = self.at
         proposed: dict[int, int] = {}
         for end, (back, bits) in _automaton().iter(folded):
@@ -207,6 +210,8 @@ class Triggers:
         for p in sorted(proposed):
             bits = proposed[p]
             if bits & _CONFIRM_TRIGGER:
+                if low is None:
+                    low = text.lower()
                 m = C.triggers.match(low, p)
                 if m:
                     w = m.group(0)
@@ -214,8 +219,11 @@ class Triggers:
                     if fb is None:
                         fb = confirmed[w] = _family_bits(C.families(w))
                     bits |= fb
-            if bits & _CONFIRM_NAMED and C.named_triggers.match(low, p):
-                bits |= _BIT["named"]
+            if bits & _CONFIRM_NAMED and not bits & _NAMED:
+                if low is None:
+                    low = text.lower()
+                if C.named_triggers.match(low, p):
+                    bits |= _NAMED
             fams = bits & (_NEAR_DIGITS | _BIT["named"])
             if fams & _NEAR_DIGITS and not _in_window(folded, p):
                 fams &= _BIT["named"]
