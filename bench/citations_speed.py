@@ -55,6 +55,18 @@ def corpus() -> str:
     return "\n".join(parts)
 
 
+def decisions() -> str:
+    """Whole court decisions only (the rulingbr full texts and the example acórdão): the documents a
+    lawyer checks, less dense in citations than the LeNER-Br sentences, which were picked for them."""
+    parts = []
+    for f in sorted((SHARED / "rulingbr-sample").glob("*.json")):
+        d = json.loads(f.read_text(encoding="utf-8"))
+        if d.get("full_text"):
+            parts.append(d["full_text"])
+    parts.append((REPO / "examples" / "acordao-rhc-115078.txt").read_text(encoding="utf-8"))
+    return "\n".join(parts)
+
+
 def load_before(rev: str, tmp: Path):
     """The extractor of `rev`, importable as lp_before.citations.extract (None when git cannot give it)."""
     pkg = tmp / "lp_before"
@@ -126,6 +138,18 @@ def main() -> int:
               f"{n} citations)")
     if before_check:
         print(f"  speed-up: {res['before'][0] / res['after'][0]:.2f}x")
+
+    dec = decisions()
+    dec = (dec + "\n") * max(1, MB // len(dec.encode("utf-8")))
+    dec_mb = len(dec.encode("utf-8")) / MB
+    print(f"\ncourt decisions only: {dec_mb:.1f} MB (rulingbr full texts + the example acórdão, repeated)")
+    for label, pairs in (("extract", fns), ("check_text", checks)):
+        res = {}
+        for _ in range(args.rounds):
+            for name, fn in pairs:
+                dt, _ = best(fn, dec, 1)
+                res[name] = min(res.get(name, float("inf")), dt)
+        print("  " + ", ".join(f"{label} {name} {dec_mb / dt:6.2f} MB/s" for name, dt in res.items()))
 
     print(f"\n{'hostile input':<26}" + "".join(f"{name + ' 0.25MB':>16}{name + ' 1MB':>13}{'x':>5}" for name, _ in fns))
     worst = {name: 0.0 for name, _ in fns}

@@ -13,7 +13,7 @@ class Verdict(str, Enum):
     UNVERIFIED = "UNVERIFIED"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateRef:
     """A date as written. `value` is None when it is not a real calendar date (31/02/2020)."""
 
@@ -32,14 +32,14 @@ class DateRef:
             return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     text: str
     start: int
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Citation:
     """One citation found in a text. `text == source[start:end]`.
 
@@ -92,7 +92,7 @@ class Citation:
         return self.text[self.core_start - self.start:self.core_end - self.start]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     code: str
     message: str
@@ -102,7 +102,7 @@ class Reason:
         return {"code": self.code, "message": self.message}
 
 
-@dataclass
+@dataclass(slots=True)
 class CheckedCitation:
     citation: Citation
     verdict: Verdict
