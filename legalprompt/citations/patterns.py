@@ -155,7 +155,6 @@ class Compiled:
             hit = self._families[word] = frozenset(f for w, f in self.trigger_words if key.startswith(w))
         return hit
 
-
     def word_families(self, word: str) -> frozenset:
         """The families of exactly this first word (not of the shorter words it starts with): what a
         whole word followed by its boundary can start. "ar" (Ação Rescisória) is a prefix of "art", but

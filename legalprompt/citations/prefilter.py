@@ -4,10 +4,12 @@ as the fallback for the rare text whose lower case changes its length, the digit
 
 The first words are found in one pass of an Aho-Corasick automaton (pyahocorasick, in C) over a folded
 copy of the text that keeps every offset: one character per character, letters lower-cased and without
-accents, digits as "0", the rest as a space, except the few signs the patterns start at. The automaton
-only proposes: every proposal is confirmed by the same trigger regexes a full scan would run, so what
-it finds is what a regex scan over the text finds, at a fraction of the cost (a regex alternation is
-tried at every character; the automaton costs one table step per character)."""
+accents, digits as "0", the rest as a space, except the few signs the patterns start at. A whole first
+word is a keyword with the character before it and the one after it, so a hit is that word and proposes
+its families; a first word with a flexible part (spaces, a dash) is a keyword up to that part, and its
+hits are confirmed by the trigger regexes. Proposals are a superset of what the regex scan finds (a
+hit may fold an accent the pattern does not take: the pattern tried there decides), at a fraction of
+the cost: a regex alternation is tried at every character, the automaton costs one table step."""
 
 from __future__ import annotations
 
@@ -51,6 +53,7 @@ def scan_windows(pattern: re.Pattern, text: str, wins: list[tuple[int, int]]):
         yield from pattern.finditer(text, s, e)
 
 
+@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     if ch.isdecimal():
         return "0"
@@ -73,8 +76,8 @@ def _fold_wide(exc: UnicodeError):
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
     run = exc.object[exc.start:exc.end]
-    return ("".join("x" if c.isalpha() else _fold_char(c) for c in run) if _WIDE_WORD.search(run)
-            else " " * len(run)), exc.end
+    # curly quotes and dashes, the usual run, are no word characters: all spaces
+    return ("".join(map(_fold_char, run)) if _WIDE_WORD.search(run) else " " * len(run)), exc.end
 
 
 codecs.register_error("legalprompt-fold", _fold_wide)
@@ -148,7 +151,7 @@ def _automaton() -> ahocorasick.Automaton:
             if not all(stems):
                 raise ValueError(f"first word {w!r} has no literal start for the pre-filter")
             if whole:
-                bits = _BIT["named"] if named else _family_bits(C.word_families(w))
+                bits = _NAMED if named else _family_bits(C.word_families(w))
             else:
                 bits = _CONFIRM_NAMED if named else _CONFIRM_TRIGGER
             for st in stems:
@@ -224,9 +227,9 @@ class Triggers:
                     low = text.lower()
                 if C.named_triggers.match(low, p):
                     bits |= _NAMED
-            fams = bits & (_NEAR_DIGITS | _BIT["named"])
+            fams = bits & (_NEAR_DIGITS | _NAMED)
             if fams & _NEAR_DIGITS and not _in_window(folded, p):
-                fams &= _BIT["named"]
+                fams &= _NAMED
             if fams:
                 lists = lists_of.get(fams)
                 if lists is None:

@@ -8,15 +8,11 @@ so the look-ahead never changes what matches. None when the set cannot be listed
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 try:                                   # Python 3.11+
-    import re._casefix as _casefix
     import re._parser as _parser
-    _EXTRA_CASES = _casefix._EXTRA_CASES
 except ImportError:                    # Python 3.10
     import sre_parse as _parser        # type: ignore[no-redef]
-    _EXTRA_CASES = {}
 
 _MAX_CHARS = 4000
 
@@ -25,31 +21,9 @@ class _Unlistable(Exception):
     pass
 
 
-@lru_cache(maxsize=1)
-def _upper_of() -> dict[str, tuple[str, ...]]:
-    """Every character by its lower case ("k": "K" and the Kelvin sign): what a case-insensitive literal
-    also matches. Built once (a pass over Unicode, about 0.15 s)."""
-    out: dict[str, list[str]] = {}
-    for cp in range(0x110000):
-        c = chr(cp)
-        low = c.lower()
-        if low != c and len(low) == 1:
-            out.setdefault(low, []).append(c)
-    return {k: tuple(v) for k, v in out.items()}
-
-
-def _cases(ch: str) -> set[str]:
-    out = {ch, ch.lower(), ch.upper(), ch.casefold()}
-    for c in list(out):
-        out |= {chr(x) for x in _EXTRA_CASES.get(ord(c), ())}
-    for c in list(out):
-        out |= set(_upper_of().get(c.lower(), ()))
-    return {c for c in out if len(c) == 1}
-
-
-def _add(out: set[str], code: int, icase: bool) -> None:
-    ch = chr(code)
-    out |= _cases(ch) if icase else {ch}
+# A first character is kept with the case rule it was written under: (character, case-insensitive).
+# The look-ahead then puts the case-insensitive ones under (?i:...), so the regex engine itself decides
+# what else they match ("k" also matches the Kelvin sign), exactly as in the pattern.
 
 
 def _category(code) -> str:
@@ -61,27 +35,26 @@ def _category(code) -> str:
     raise _Unlistable
 
 
-def _first_in(items, icase: bool) -> set[str]:
-    out: set[str] = set()
+def _first_in(items, icase: bool) -> set[tuple[str, bool]]:
+    out: set[tuple[str, bool]] = set()
     for op, av in items:
         if op is _parser.LITERAL:
-            _add(out, av, icase)
+            out.add((chr(av), icase))
         elif op is _parser.RANGE:
             lo, hi = av
             if hi - lo > _MAX_CHARS:
                 raise _Unlistable
-            for code in range(lo, hi + 1):
-                _add(out, code, icase)
+            out |= {(chr(code), icase) for code in range(lo, hi + 1)}
         elif op is _parser.CATEGORY:   # kept as its escape, which a class may hold
-            out.add(_category(av))
+            out.add((_category(av), False))
         else:                          # NEGATE: a class of everything but some characters
             raise _Unlistable
     return out
 
 
-def _first_seq(items, icase: bool) -> tuple[set[str], bool]:
+def _first_seq(items, icase: bool) -> tuple[set[tuple[str, bool]], bool]:
     """(first characters, whether the sequence can match the empty string)."""
-    out: set[str] = set()
+    out: set[tuple[str, bool]] = set()
     for op, av in items:
         chars, nullable = _first_item(op, av, icase)
         out |= chars
@@ -90,9 +63,9 @@ def _first_seq(items, icase: bool) -> tuple[set[str], bool]:
     return out, True
 
 
-def _first_item(op, av, icase: bool) -> tuple[set[str], bool]:
+def _first_item(op, av, icase: bool) -> tuple[set[tuple[str, bool]], bool]:
     if op is _parser.LITERAL:
-        return (_cases(chr(av)) if icase else {chr(av)}), False
+        return {(chr(av), icase)}, False
     if op is _parser.IN:
         return _first_in(av, icase), False
     if op is _parser.BRANCH:
@@ -117,9 +90,14 @@ def _first_item(op, av, icase: bool) -> tuple[set[str], bool]:
     raise _Unlistable                  # ANY, NOT_LITERAL, group references: anything
 
 
+def _class(chars) -> str:
+    return "[" + "".join(c if len(c) == 2 and c[0] == "\\" else re.escape(c) for c in sorted(chars)) + "]"
+
+
 def first_chars(pattern: str, flags: int = 0) -> str | None:
-    """A character class (`[...]`) of the characters a match of `pattern` can start with, or None when
-    it cannot be listed (or the pattern can match the empty string)."""
+    """A regex for one character a match of `pattern` can start with (a class, and a case-insensitive
+    class for what was written under IGNORECASE), or None when it cannot be listed (or the pattern can
+    match the empty string)."""
     try:
         parsed = _parser.parse(pattern, flags)
         icase = bool(parsed.state.flags & re.IGNORECASE)
@@ -128,4 +106,7 @@ def first_chars(pattern: str, flags: int = 0) -> str | None:
         return None
     if nullable or not chars or len(chars) > _MAX_CHARS:
         return None
-    return "[" + "".join(c if len(c) == 2 and c[0] == "\\" else re.escape(c) for c in sorted(chars)) + "]"
+    folded = {c for c, i in chars if i}
+    exact = {c for c, i in chars if not i} - folded          # the case-insensitive one covers it
+    parts = ([_class(exact)] if exact else []) + ([f"(?i:{_class(folded)})"] if folded else [])
+    return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"

@@ -69,7 +69,7 @@ def may_continue(text: str, pos: int) -> bool:
     c = text[pos:pos + 1]
     if c.isspace():
         c = text[pos + 1:pos + 2]
-    return c in (",", "e", "E") and c != ""
+    return c in (",", "e", "E")
 
 
 def plural_head(text: str, start: int, end: int) -> bool:
